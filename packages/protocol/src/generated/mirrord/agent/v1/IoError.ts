@@ -1,0 +1,12 @@
+// Original file: proto/mirrord/agent/v1/agent.proto
+
+
+export interface IoError {
+  'code'?: (string);
+  'message'?: (string);
+}
+
+export interface IoError__Output {
+  'code': (string);
+  'message': (string);
+}

@@ -1,0 +1,17 @@
+// Original file: proto/mirrord/agent/v1/agent.proto
+
+import type { FileStat as _mirrord_agent_v1_FileStat, FileStat__Output as _mirrord_agent_v1_FileStat__Output } from '../../../mirrord/agent/v1/FileStat.js';
+import type { IoError as _mirrord_agent_v1_IoError, IoError__Output as _mirrord_agent_v1_IoError__Output } from '../../../mirrord/agent/v1/IoError.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface OpenFileResponse {
+  'handle'?: (number | string | Long);
+  'stat'?: (_mirrord_agent_v1_FileStat | null);
+  'error'?: (_mirrord_agent_v1_IoError | null);
+}
+
+export interface OpenFileResponse__Output {
+  'handle': (number);
+  'stat': (_mirrord_agent_v1_FileStat__Output | null);
+  'error': (_mirrord_agent_v1_IoError__Output | null);
+}

@@ -1,0 +1,13 @@
+// Original file: proto/mirrord/agent/v1/agent.proto
+
+import type { AddressFamily as _mirrord_agent_v1_AddressFamily, AddressFamily__Output as _mirrord_agent_v1_AddressFamily__Output } from '../../../mirrord/agent/v1/AddressFamily.js';
+
+export interface ResolvedAddress {
+  'ip'?: (string);
+  'family'?: (_mirrord_agent_v1_AddressFamily);
+}
+
+export interface ResolvedAddress__Output {
+  'ip': (string);
+  'family': (_mirrord_agent_v1_AddressFamily__Output);
+}

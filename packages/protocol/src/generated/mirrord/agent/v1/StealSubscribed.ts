@@ -1,0 +1,10 @@
+// Original file: proto/mirrord/agent/v1/agent.proto
+
+
+export interface StealSubscribed {
+  'port'?: (number);
+}
+
+export interface StealSubscribed__Output {
+  'port': (number);
+}
