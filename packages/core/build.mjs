@@ -1,0 +1,19 @@
+// Bundles the CLI into one file (dist/mirrord.js) so it runs with plain `node` and no node_modules.
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+await build({
+  entryPoints: ['src/mirrord.ts'],
+  outfile: 'dist/mirrord.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  // Some CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __mirrordCreateRequire } from 'node:module'; const require = __mirrordCreateRequire(import.meta.url);" },
+  // jsonc-parser's "main" is a UMD build esbuild cannot follow; its ESM build is fine.
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+});
+chmodSync('dist/mirrord.js', 0o755);

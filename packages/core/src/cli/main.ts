@@ -1,0 +1,88 @@
+/**
+ * The `mirrord` command line. Verbs and flags follow mirrord's CLI so scripts and IDE plugins
+ * written for it keep working. Every failure is rendered once, by `reportError`.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { outputModeOf, processOutput, reportError, type Output } from './output.js';
+import { verifyConfigCommand } from './verify-config.js';
+
+export interface CliContext {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly out?: Output;
+}
+
+/** Runs the CLI and resolves to the exit code; never throws. */
+export async function runCli(context: CliContext): Promise<number> {
+  const out = context.out ?? processOutput(outputModeOf(context.env));
+  let exitCode = 0;
+  const notYet = (verb: string) => () => {
+    throw new UsageError('cli.not_implemented', `mirrord ${verb} is not implemented yet.`, 'This version can check config files with `mirrord verify-config`.');
+  };
+
+  const program = new Command('mirrord')
+    .description('Run a local process as if it ran inside a Kubernetes pod.')
+    .version(`mirrord ${VERSION}`, '-V, --version', 'print the version as "mirrord <version>"')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => out.stdout(text),
+      // Commander's own error lines are replaced by ours (see the catch below).
+      writeErr: () => undefined,
+    });
+
+  program
+    .command('verify-config')
+    .description('check a config file; with --ide, answer in the JSON shape mirrord\'s IDE plugins read')
+    .option('--ide', 'print mirrord\'s JSON verdict and always exit 0', false)
+    .argument('<path>', 'config file (.json, .yaml, .yml or .toml)')
+    .action((path: string, options: { ide: boolean }) => {
+      exitCode = verifyConfigCommand(out, path, { ide: options.ide, cwd: context.cwd, env: context.env });
+    });
+
+  program
+    .command('exec')
+    .description('run a command with the target\'s traffic, DNS, env and files')
+    .option('-f, --config-file <path>', 'config file')
+    .option('-t, --target <target>', 'target path, e.g. deployment/api/container/app')
+    .option('-n, --target-namespace <namespace>', 'namespace of the target')
+    .argument('[command...]', 'the command to run, after --')
+    .action(notYet('exec'));
+
+  program
+    .command('ls')
+    .description('list targets (JSON), as IDE target pickers use it')
+    .option('-f, --config-file <path>', 'config file')
+    .option('-n, --namespace <namespace>', 'namespace to list')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['json']).default('json'))
+    .action(notYet('ls'));
+
+  program
+    .command('ext')
+    .description('start a session for an IDE plugin and print its environment as NDJSON progress')
+    .option('-f, --config-file <path>', 'config file')
+    .option('-t, --target <target>', 'target path')
+    .option('-e, --executable <path>', 'the executable the IDE will start')
+    .action(notYet('ext'));
+
+  program
+    .command('ide-server')
+    .description('JSON-RPC server for the VS Code and JetBrains clients')
+    .option('--stdio', 'speak over stdin/stdout')
+    .action(notYet('ide-server'));
+
+  try {
+    await program.parseAsync([...context.argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      const message = error.message.replace(/^error: /, '');
+      const sentence = message.charAt(0).toUpperCase() + message.slice(1).replace(/\.?$/, '.');
+      return reportError(out, new UsageError(error.code, sentence, 'Run `mirrord --help` to see the commands and their options.'));
+    }
+    return reportError(out, error);
+  }
+}
