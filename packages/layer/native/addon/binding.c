@@ -1,0 +1,675 @@
+/* layer.node: the N-API face of the supervisor. Raw and small on purpose: the
+ * typed API lives in src/index.ts, which is this module's only caller. Calls
+ * that can fail return -errno; the TypeScript side turns that into errors. */
+#define _GNU_SOURCE
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include "../common/syscalls.h"
+#include "../common/wire.h"
+#include "kernel_check.h"
+#include "sockaddr.h"
+#include "supervisor.h"
+#include "target.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define CHECK(call) \
+	do { \
+		if ((call) != napi_ok) { \
+			throw_last(env, #call); \
+			return NULL; \
+		} \
+	} while (0)
+
+static void throw_last(napi_env env, const char *what)
+{
+	const napi_extended_error_info *info = NULL;
+	napi_get_last_error_info(env, &info);
+	bool pending = false;
+	napi_is_exception_pending(env, &pending);
+	if (!pending)
+		napi_throw_error(env, NULL, info && info->error_message ? info->error_message : what);
+}
+
+/* Both the JS handle and the threadsafe function hold the supervisor; the
+ * last of the two to go frees it. */
+struct addon_sup {
+	struct supervisor *sup;
+	napi_threadsafe_function tsfn;
+	int refs;
+	int closed;
+};
+
+static void addon_sup_unref(struct addon_sup *a)
+{
+	if (--a->refs > 0)
+		return;
+	if (a->sup)
+		sup_free(a->sup);
+	free(a);
+}
+
+static void addon_sup_close(struct addon_sup *a)
+{
+	if (a->closed)
+		return;
+	a->closed = 1;
+	if (a->sup)
+		sup_stop(a->sup); /* joins the thread: nothing emits after this */
+	if (a->tsfn)
+		napi_release_threadsafe_function(a->tsfn, napi_tsfn_release);
+}
+
+/* ---- small value helpers ---- */
+
+static napi_value num(napi_env env, double v)
+{
+	napi_value out;
+	napi_create_double(env, v, &out);
+	return out;
+}
+
+static napi_value str(napi_env env, const char *s)
+{
+	napi_value out;
+	napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &out);
+	return out;
+}
+
+static napi_value big(napi_env env, uint64_t v)
+{
+	napi_value out;
+	napi_create_bigint_uint64(env, v, &out);
+	return out;
+}
+
+static void set(napi_env env, napi_value obj, const char *key, napi_value v)
+{
+	napi_set_named_property(env, obj, key, v);
+}
+
+static int get_u64(napi_env env, napi_value v, uint64_t *out)
+{
+	napi_valuetype t;
+	napi_typeof(env, v, &t);
+	if (t == napi_bigint) {
+		bool lossless;
+		return napi_get_value_bigint_uint64(env, v, out, &lossless) == napi_ok ? 0 : -1;
+	}
+	double d;
+	if (napi_get_value_double(env, v, &d) != napi_ok)
+		return -1;
+	*out = (uint64_t)d;
+	return 0;
+}
+
+static int get_i32(napi_env env, napi_value v, int32_t *out)
+{
+	return napi_get_value_int32(env, v, out) == napi_ok ? 0 : -1;
+}
+
+static struct addon_sup *get_sup(napi_env env, napi_value v)
+{
+	void *p = NULL;
+	if (napi_get_value_external(env, v, &p) != napi_ok || !p) {
+		napi_throw_type_error(env, NULL, "expected a supervisor handle");
+		return NULL;
+	}
+	struct addon_sup *a = p;
+	if (a->closed) {
+		napi_throw_error(env, "ESHUTDOWN", "the supervisor is closed");
+		return NULL;
+	}
+	return a;
+}
+
+/* ---- events to JavaScript ---- */
+
+static const char *hello_kind_name(uint16_t kind)
+{
+	switch (kind) {
+	case LAYER_HELLO_PRELOAD: return "preload";
+	case LAYER_HELLO_LAUNCHER: return "launcher";
+	case LAYER_HELLO_INHERITED: return "inherited";
+	default: return "unknown";
+	}
+}
+
+static napi_value addr_object(napi_env env, const struct sup_event *ev)
+{
+	struct decoded_addr a;
+	sockaddr_decode(ev->addr, ev->addr_len, &a);
+	napi_value obj, raw;
+	void *data;
+	napi_create_object(env, &obj);
+	napi_create_buffer_copy(env, ev->addr_len, ev->addr, &data, &raw);
+	const char *family = a.family == AF_INET ? "inet" : a.family == AF_INET6 ? "inet6" : a.family == AF_UNIX ? "unix" : "other";
+	set(env, obj, "family", str(env, family));
+	set(env, obj, "raw", raw);
+	if (a.is_inet) {
+		set(env, obj, "address", str(env, a.address));
+		set(env, obj, "port", num(env, a.port));
+		if (a.has_ipv4)
+			set(env, obj, "ipv4", str(env, a.ipv4));
+	}
+	return obj;
+}
+
+static napi_value notification_object(napi_env env, const struct sup_event *ev)
+{
+	napi_value obj, args;
+	napi_create_object(env, &obj);
+	set(env, obj, "type", str(env, "notification"));
+	set(env, obj, "listener", num(env, ev->listener));
+	set(env, obj, "id", big(env, ev->id));
+	set(env, obj, "tid", num(env, ev->tid));
+	set(env, obj, "pid", num(env, ev->tgid));
+	set(env, obj, "syscall", str(env, ev->syscall->name));
+	set(env, obj, "nr", num(env, ev->syscall->nr));
+	set(env, obj, "group", num(env, ev->syscall->group));
+	napi_create_array_with_length(env, 6, &args);
+	for (uint32_t i = 0; i < 6; i++)
+		napi_set_element(env, args, i, big(env, ev->args[i]));
+	set(env, obj, "args", args);
+	switch (ev->syscall->args) {
+	case LAYER_ARGS_PATH0:
+		break;
+	case LAYER_ARGS_DIRFD_PATH1:
+		set(env, obj, "dirfd", num(env, (int32_t)ev->args[0]));
+		break;
+	default:
+		set(env, obj, "fd", num(env, (int32_t)ev->args[0]));
+	}
+	if (ev->has_addr)
+		set(env, obj, "addr", addr_object(env, ev));
+	if (ev->path)
+		set(env, obj, "path", str(env, ev->path));
+	return obj;
+}
+
+static napi_value hello_object(napi_env env, const struct sup_event *ev)
+{
+	napi_value obj, argv;
+	napi_create_object(env, &obj);
+	set(env, obj, "type", str(env, "hello"));
+	set(env, obj, "kind", str(env, hello_kind_name(ev->hello_kind)));
+	set(env, obj, "pid", num(env, ev->pid));
+	set(env, obj, "ppid", num(env, ev->ppid));
+	napi_create_array(env, &argv);
+	size_t off = 0;
+	uint32_t index = 0;
+	int first = 1;
+	while (off < ev->strings_len) {
+		const char *s = ev->strings + off;
+		size_t n = strnlen(s, ev->strings_len - off);
+		if (first)
+			set(env, obj, "exe", str(env, s));
+		else
+			napi_set_element(env, argv, index++, str(env, s));
+		first = 0;
+		off += n + 1;
+	}
+	if (first)
+		set(env, obj, "exe", str(env, ""));
+	set(env, obj, "argv", argv);
+	return obj;
+}
+
+/* A hello is answered synchronously from the handler's return value:
+ * { skip: boolean, groups: number }. */
+static void answer_hello(napi_env env, struct addon_sup *a, struct sup_event *ev, napi_value result)
+{
+	bool skip = false;
+	unsigned groups = policy_default_groups(sup_policy(a->sup));
+	napi_valuetype t = napi_undefined;
+	if (result)
+		napi_typeof(env, result, &t);
+	if (t == napi_object) {
+		napi_value v;
+		bool has;
+		if (napi_has_named_property(env, result, "skip", &has) == napi_ok && has
+			&& napi_get_named_property(env, result, "skip", &v) == napi_ok)
+			napi_get_value_bool(env, v, &skip);
+		uint32_t g;
+		if (napi_has_named_property(env, result, "groups", &has) == napi_ok && has
+			&& napi_get_named_property(env, result, "groups", &v) == napi_ok
+			&& napi_get_value_uint32(env, v, &g) == napi_ok)
+			groups = g & LAYER_GROUP_ALL;
+	}
+	struct sup_conn *conn = ev->conn;
+	ev->conn = NULL;
+	sup_answer_hello(a->sup, conn, skip, groups);
+}
+
+static void call_js(napi_env env, napi_value handler, void *context, void *data)
+{
+	struct addon_sup *a = context;
+	struct sup_event *ev = data;
+	if (!env || a->closed) {
+		if (ev->conn)
+			sup_drop_conn(ev->conn);
+		sup_event_free(ev);
+		return;
+	}
+	napi_value obj = NULL, undefined, result = NULL;
+	napi_get_undefined(env, &undefined);
+	switch (ev->type) {
+	case SUP_EV_HELLO:
+		obj = hello_object(env, ev);
+		break;
+	case SUP_EV_NOTIFICATION:
+		obj = notification_object(env, ev);
+		break;
+	case SUP_EV_ATTACHED:
+	case SUP_EV_DETACHED:
+		napi_create_object(env, &obj);
+		set(env, obj, "type", str(env, ev->type == SUP_EV_ATTACHED ? "attached" : "detached"));
+		set(env, obj, "listener", num(env, ev->listener));
+		set(env, obj, "pid", num(env, ev->pid));
+		if (ev->type == SUP_EV_ATTACHED)
+			set(env, obj, "kind", str(env, hello_kind_name(ev->hello_kind)));
+		break;
+	case SUP_EV_ERROR:
+		napi_create_object(env, &obj);
+		set(env, obj, "type", str(env, "error"));
+		set(env, obj, "message", str(env, ev->message));
+		break;
+	}
+	napi_status status = napi_call_function(env, undefined, handler, 1, &obj, &result);
+	if (ev->type == SUP_EV_HELLO)
+		answer_hello(env, a, ev, status == napi_ok ? result : NULL);
+	sup_event_free(ev);
+}
+
+static int emit_to_js(void *ctx, struct sup_event *ev)
+{
+	struct addon_sup *a = ctx;
+	return napi_call_threadsafe_function(a->tsfn, ev, napi_tsfn_nonblocking) == napi_ok ? 0 : -1;
+}
+
+static void tsfn_finalize(napi_env env, void *data, void *hint)
+{
+	(void)env;
+	(void)data;
+	addon_sup_unref(hint);
+}
+
+static void external_finalize(napi_env env, void *data, void *hint)
+{
+	(void)env;
+	(void)hint;
+	struct addon_sup *a = data;
+	addon_sup_close(a);
+	addon_sup_unref(a);
+}
+
+/* ---- exported functions ---- */
+
+#define ARGS(n) \
+	size_t argc = n; \
+	napi_value argv[n]; \
+	CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL)); \
+	if (argc < n) { \
+		napi_throw_type_error(env, NULL, "missing arguments"); \
+		return NULL; \
+	}
+
+/* createSupervisor(socketPath, onEvent) -> handle */
+static napi_value create_supervisor(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	char path[108];
+	size_t len;
+	CHECK(napi_get_value_string_utf8(env, argv[0], path, sizeof path, &len));
+	if (len >= sizeof path - 1) {
+		napi_throw_range_error(env, "ENAMETOOLONG", "socket path too long for a unix socket");
+		return NULL;
+	}
+	struct addon_sup *a = calloc(1, sizeof *a);
+	if (!a) {
+		napi_throw_error(env, "ENOMEM", "out of memory");
+		return NULL;
+	}
+	napi_value name = str(env, "mirrord-layer-supervisor");
+	if (napi_create_threadsafe_function(env, argv[1], NULL, name, 0, 1, NULL, tsfn_finalize, a, call_js, &a->tsfn) != napi_ok) {
+		free(a);
+		throw_last(env, "napi_create_threadsafe_function");
+		return NULL;
+	}
+	a->refs = 2;
+	int err = 0;
+	a->sup = sup_start(path, emit_to_js, a, &err);
+	napi_value handle;
+	CHECK(napi_create_external(env, a, external_finalize, NULL, &handle));
+	if (!a->sup) {
+		addon_sup_close(a);
+		char msg[160];
+		snprintf(msg, sizeof msg, "cannot listen on %s: %s", path, strerror(-err));
+		napi_throw_error(env, NULL, msg);
+		return NULL;
+	}
+	return handle;
+}
+
+static napi_value close_supervisor(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	void *p = NULL;
+	CHECK(napi_get_value_external(env, argv[0], &p));
+	addon_sup_close(p);
+	return NULL;
+}
+
+/* setPolicy(h, { ignoredPorts: Buffer(8192), inboundToSession, filesToSession, localPrefixes: string[], defaultGroups }) */
+static napi_value set_policy(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	struct addon_sup *a = get_sup(env, argv[0]);
+	if (!a)
+		return NULL;
+	struct policy *p = sup_policy(a->sup);
+	napi_value v;
+	void *ports;
+	size_t ports_len;
+	CHECK(napi_get_named_property(env, argv[1], "ignoredPorts", &v));
+	CHECK(napi_get_buffer_info(env, v, &ports, &ports_len));
+	if (ports_len != 65536 / 8) {
+		napi_throw_range_error(env, NULL, "ignoredPorts must be an 8192-byte bitmap");
+		return NULL;
+	}
+	bool inbound, files;
+	uint32_t groups;
+	CHECK(napi_get_named_property(env, argv[1], "inboundToSession", &v));
+	CHECK(napi_get_value_bool(env, v, &inbound));
+	CHECK(napi_get_named_property(env, argv[1], "filesToSession", &v));
+	CHECK(napi_get_value_bool(env, v, &files));
+	CHECK(napi_get_named_property(env, argv[1], "defaultGroups", &v));
+	CHECK(napi_get_value_uint32(env, v, &groups));
+	napi_value prefixes;
+	uint32_t count;
+	CHECK(napi_get_named_property(env, argv[1], "localPrefixes", &prefixes));
+	CHECK(napi_get_array_length(env, prefixes, &count));
+	char **list = calloc(count ? count : 1, sizeof *list);
+	int err = list ? 0 : -ENOMEM;
+	for (uint32_t i = 0; i < count && !err; i++) {
+		size_t n;
+		napi_value item;
+		list[i] = malloc(4096);
+		if (!list[i] || napi_get_element(env, prefixes, i, &item) != napi_ok
+			|| napi_get_value_string_utf8(env, item, list[i], 4096, &n) != napi_ok)
+			err = -EINVAL;
+	}
+	if (!err) {
+		policy_set_ports(p, ports);
+		policy_set_flags(p, inbound, files, groups & LAYER_GROUP_ALL);
+		err = policy_set_local_prefixes(p, list, count);
+	}
+	for (uint32_t i = 0; list && i < count; i++)
+		free(list[i]);
+	free(list);
+	if (err)
+		napi_throw_error(env, NULL, "invalid policy");
+	return NULL;
+}
+
+/* setSkipped(h, tgid, skipped) */
+static napi_value set_skipped(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	struct addon_sup *a = get_sup(env, argv[0]);
+	if (!a)
+		return NULL;
+	int32_t tgid;
+	bool skipped;
+	CHECK(napi_get_value_int32(env, argv[1], &tgid));
+	CHECK(napi_get_value_bool(env, argv[2], &skipped));
+	return num(env, policy_set_skipped(sup_policy(a->sup), tgid, skipped));
+}
+
+/* watchSocket(h, tgid, fd, inode, watched) */
+static napi_value watch_socket(napi_env env, napi_callback_info info)
+{
+	ARGS(5);
+	struct addon_sup *a = get_sup(env, argv[0]);
+	if (!a)
+		return NULL;
+	int32_t tgid, fd;
+	uint64_t inode;
+	bool watched;
+	if (get_i32(env, argv[1], &tgid) || get_i32(env, argv[2], &fd) || get_u64(env, argv[3], &inode)
+		|| napi_get_value_bool(env, argv[4], &watched) != napi_ok) {
+		napi_throw_type_error(env, NULL, "watchSocket(h, tgid, fd, inode, watched)");
+		return NULL;
+	}
+	return num(env, policy_set_watched(sup_policy(a->sup), tgid, fd, inode, watched));
+}
+
+/* respond(h, listener, id, kind 0 continue | 1 error | 2 value, error, value) -> 0 | -errno */
+static napi_value respond(napi_env env, napi_callback_info info)
+{
+	ARGS(6);
+	struct addon_sup *a = get_sup(env, argv[0]);
+	if (!a)
+		return NULL;
+	uint64_t id;
+	int32_t listener, kind, error;
+	double value;
+	if (get_i32(env, argv[1], &listener) || get_u64(env, argv[2], &id) || get_i32(env, argv[3], &kind)
+		|| get_i32(env, argv[4], &error) || napi_get_value_double(env, argv[5], &value) != napi_ok) {
+		napi_throw_type_error(env, NULL, "respond(h, listener, id, kind, error, value)");
+		return NULL;
+	}
+	return num(env, sup_respond(a->sup, (uint32_t)listener, id, (enum sup_answer)kind, error, (int64_t)value));
+}
+
+/* idValid(h, listener, id) -> boolean */
+static napi_value id_valid(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	struct addon_sup *a = get_sup(env, argv[0]);
+	if (!a)
+		return NULL;
+	int32_t listener;
+	uint64_t id;
+	if (get_i32(env, argv[1], &listener) || get_u64(env, argv[2], &id)) {
+		napi_throw_type_error(env, NULL, "idValid(h, listener, id)");
+		return NULL;
+	}
+	napi_value out;
+	napi_get_boolean(env, sup_id_valid(a->sup, (uint32_t)listener, id) == 1, &out);
+	return out;
+}
+
+/* addFd(h, listener, id, srcFd, targetFd (-1: lowest free), send, cloexec) -> target fd | -errno */
+static napi_value add_fd(napi_env env, napi_callback_info info)
+{
+	ARGS(7);
+	struct addon_sup *a = get_sup(env, argv[0]);
+	if (!a)
+		return NULL;
+	int32_t listener, src, target;
+	uint64_t id;
+	bool send, cloexec;
+	if (get_i32(env, argv[1], &listener) || get_u64(env, argv[2], &id) || get_i32(env, argv[3], &src)
+		|| get_i32(env, argv[4], &target) || napi_get_value_bool(env, argv[5], &send) != napi_ok
+		|| napi_get_value_bool(env, argv[6], &cloexec) != napi_ok) {
+		napi_throw_type_error(env, NULL, "addFd(h, listener, id, srcFd, targetFd, send, cloexec)");
+		return NULL;
+	}
+	return num(env, sup_addfd(a->sup, (uint32_t)listener, id, src, target, send, cloexec));
+}
+
+static napi_value stats(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	struct addon_sup *a = get_sup(env, argv[0]);
+	if (!a)
+		return NULL;
+	struct sup_stats s;
+	sup_get_stats(a->sup, &s);
+	napi_value obj;
+	napi_create_object(env, &obj);
+	set(env, obj, "received", num(env, (double)s.received));
+	set(env, obj, "passedNatively", num(env, (double)s.passed_natively));
+	set(env, obj, "sentToSession", num(env, (double)s.sent_to_session));
+	set(env, obj, "vanished", num(env, (double)s.vanished));
+	set(env, obj, "attached", num(env, (double)s.attached));
+	return obj;
+}
+
+/* getFd(tgid, fd) -> session fd | -errno */
+static napi_value get_fd(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	int32_t tgid, fd;
+	if (get_i32(env, argv[0], &tgid) || get_i32(env, argv[1], &fd)) {
+		napi_throw_type_error(env, NULL, "getFd(tgid, fd)");
+		return NULL;
+	}
+	return num(env, target_getfd(tgid, fd));
+}
+
+/* connectSocket(fd, ip, port) -> 0 | -errno. An IPv4 address is written as
+ * ::ffff:a.b.c.d when the socket is AF_INET6 (Java's sockets are). */
+static napi_value connect_socket(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	int32_t fd, port;
+	char ip[INET6_ADDRSTRLEN + 8];
+	size_t len;
+	if (get_i32(env, argv[0], &fd) || get_i32(env, argv[2], &port)
+		|| napi_get_value_string_utf8(env, argv[1], ip, sizeof ip, &len) != napi_ok) {
+		napi_throw_type_error(env, NULL, "connectSocket(fd, ip, port)");
+		return NULL;
+	}
+	int domain = 0;
+	socklen_t dl = sizeof domain;
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl) != 0)
+		return num(env, -errno);
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	memset(&ss, 0, sizeof ss);
+	struct in_addr v4;
+	struct in6_addr v6;
+	if (domain == AF_INET && inet_pton(AF_INET, ip, &v4) == 1) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		sin->sin_addr = v4;
+		sl = sizeof *sin;
+	} else if (domain == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, ip, &v4) == 1) {
+			sin6->sin6_addr.s6_addr[10] = sin6->sin6_addr.s6_addr[11] = 0xff;
+			memcpy(&sin6->sin6_addr.s6_addr[12], &v4, sizeof v4);
+		} else if (inet_pton(AF_INET6, ip, &v6) == 1) {
+			sin6->sin6_addr = v6;
+		} else {
+			return num(env, -EINVAL);
+		}
+		sl = sizeof *sin6;
+	} else {
+		return num(env, -EAFNOSUPPORT);
+	}
+	int r = connect(fd, (struct sockaddr *)&ss, sl);
+	return num(env, r == 0 ? 0 : -errno);
+}
+
+/* readMemory(pid, addr, len) -> Buffer | -errno */
+static napi_value read_memory(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	int32_t pid, len;
+	uint64_t addr;
+	if (get_i32(env, argv[0], &pid) || get_u64(env, argv[1], &addr) || get_i32(env, argv[2], &len) || len < 0 || len > (1 << 20)) {
+		napi_throw_type_error(env, NULL, "readMemory(pid, addr, len <= 1 MiB)");
+		return NULL;
+	}
+	void *data;
+	napi_value buf;
+	CHECK(napi_create_buffer(env, (size_t)len, &data, &buf));
+	int err = target_read(pid, addr, data, (size_t)len);
+	return err ? num(env, err) : buf;
+}
+
+/* writeMemory(pid, addr, buffer) -> bytes written | -errno */
+static napi_value write_memory(napi_env env, napi_callback_info info)
+{
+	ARGS(3);
+	int32_t pid;
+	uint64_t addr;
+	void *data;
+	size_t len;
+	if (get_i32(env, argv[0], &pid) || get_u64(env, argv[1], &addr)
+		|| napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok) {
+		napi_throw_type_error(env, NULL, "writeMemory(pid, addr, buffer)");
+		return NULL;
+	}
+	return num(env, (double)target_write(pid, addr, data, len));
+}
+
+static napi_value check_kernel(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	struct kernel_features f;
+	int err = kernel_check(&f);
+	napi_value obj, t;
+	napi_create_object(env, &obj);
+	set(env, obj, "release", str(env, f.release));
+	set(env, obj, "probeError", num(env, err));
+#define FLAG(key, v) (napi_get_boolean(env, (v) != 0, &t), set(env, obj, key, t))
+	FLAG("userNotification", f.user_notif);
+	FLAG("waitKillableRecv", f.wait_killable_recv);
+	FLAG("addfd", f.addfd);
+	FLAG("addfdSend", f.addfd_send);
+	FLAG("pidfdGetfd", f.pidfd_getfd);
+#undef FLAG
+	return obj;
+}
+
+/* syscallTable() -> [{ name, nr, group }]: the filter's list, for the session. */
+static napi_value syscall_table(napi_env env, napi_callback_info info)
+{
+	(void)info;
+	napi_value arr;
+	napi_create_array_with_length(env, layer_syscall_count, &arr);
+	for (size_t i = 0; i < layer_syscall_count; i++) {
+		napi_value o;
+		napi_create_object(env, &o);
+		set(env, o, "name", str(env, layer_syscalls[i].name));
+		set(env, o, "nr", num(env, layer_syscalls[i].nr));
+		set(env, o, "group", num(env, layer_syscalls[i].group));
+		napi_set_element(env, arr, (uint32_t)i, o);
+	}
+	return arr;
+}
+
+NAPI_MODULE_INIT()
+{
+	struct {
+		const char *name;
+		napi_callback fn;
+	} fns[] = {
+		{ "createSupervisor", create_supervisor }, { "closeSupervisor", close_supervisor },
+		{ "setPolicy", set_policy }, { "setSkipped", set_skipped }, { "watchSocket", watch_socket },
+		{ "respond", respond }, { "idValid", id_valid }, { "addFd", add_fd }, { "stats", stats },
+		{ "getFd", get_fd }, { "connectSocket", connect_socket }, { "readMemory", read_memory },
+		{ "writeMemory", write_memory }, { "checkKernel", check_kernel }, { "syscallTable", syscall_table },
+	};
+	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+		napi_value f;
+		if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &f) != napi_ok
+			|| napi_set_named_property(env, exports, fns[i].name, f) != napi_ok)
+			return NULL;
+	}
+	return exports;
+}

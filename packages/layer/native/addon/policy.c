@@ -1,0 +1,207 @@
+#define _GNU_SOURCE
+#include "policy.h"
+#include "../common/syscalls.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void policy_init(struct policy *p)
+{
+	memset(p, 0, sizeof *p);
+	pthread_mutex_init(&p->lock, NULL);
+	p->default_groups = LAYER_GROUP_DEFAULT;
+}
+
+static void free_prefixes(struct policy *p)
+{
+	for (size_t i = 0; i < p->local_prefix_count; i++)
+		free(p->local_prefixes[i]);
+	free(p->local_prefixes);
+	p->local_prefixes = NULL;
+	p->local_prefix_count = 0;
+}
+
+void policy_destroy(struct policy *p)
+{
+	free_prefixes(p);
+	free(p->skipped);
+	free(p->watched);
+	pthread_mutex_destroy(&p->lock);
+}
+
+void policy_set_ports(struct policy *p, const uint8_t *bitmap)
+{
+	pthread_mutex_lock(&p->lock);
+	memcpy(p->ignored_ports, bitmap, sizeof p->ignored_ports);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void policy_set_flags(struct policy *p, int inbound_to_session, int files_to_session, unsigned default_groups)
+{
+	pthread_mutex_lock(&p->lock);
+	p->inbound_to_session = inbound_to_session;
+	p->files_to_session = files_to_session;
+	p->default_groups = default_groups;
+	pthread_mutex_unlock(&p->lock);
+}
+
+int policy_set_local_prefixes(struct policy *p, char *const *prefixes, size_t count)
+{
+	char **copy = calloc(count ? count : 1, sizeof *copy);
+	if (!copy)
+		return -ENOMEM;
+	for (size_t i = 0; i < count; i++) {
+		copy[i] = strdup(prefixes[i]);
+		if (!copy[i]) {
+			while (i--)
+				free(copy[i]);
+			free(copy);
+			return -ENOMEM;
+		}
+	}
+	pthread_mutex_lock(&p->lock);
+	free_prefixes(p);
+	p->local_prefixes = copy;
+	p->local_prefix_count = count;
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+/* Grows an array by one slot; 0 or -ENOMEM. */
+static int reserve(void **items, size_t *cap, size_t count, size_t size)
+{
+	if (count < *cap)
+		return 0;
+	size_t next = *cap ? *cap * 2 : 16;
+	void *grown = realloc(*items, next * size);
+	if (!grown)
+		return -ENOMEM;
+	*items = grown;
+	*cap = next;
+	return 0;
+}
+
+int policy_set_skipped(struct policy *p, pid_t tgid, int skipped)
+{
+	int err = 0;
+	pthread_mutex_lock(&p->lock);
+	size_t i = 0;
+	while (i < p->skipped_count && p->skipped[i] != tgid)
+		i++;
+	if (skipped && i == p->skipped_count) {
+		err = reserve((void **)&p->skipped, &p->skipped_cap, p->skipped_count, sizeof *p->skipped);
+		if (!err)
+			p->skipped[p->skipped_count++] = tgid;
+	} else if (!skipped && i < p->skipped_count) {
+		p->skipped[i] = p->skipped[--p->skipped_count];
+	}
+	pthread_mutex_unlock(&p->lock);
+	return err;
+}
+
+int policy_set_watched(struct policy *p, pid_t tgid, int fd, uint64_t inode, int watched)
+{
+	int err = 0;
+	pthread_mutex_lock(&p->lock);
+	size_t i = 0;
+	while (i < p->watched_count && !(p->watched[i].tgid == tgid && p->watched[i].fd == fd))
+		i++;
+	if (watched) {
+		if (i == p->watched_count) {
+			err = reserve((void **)&p->watched, &p->watched_cap, p->watched_count, sizeof *p->watched);
+			if (!err)
+				p->watched_count++;
+		}
+		if (!err)
+			p->watched[i] = (struct watched_socket){ tgid, fd, inode };
+	} else if (i < p->watched_count) {
+		p->watched[i] = p->watched[--p->watched_count];
+	}
+	pthread_mutex_unlock(&p->lock);
+	return err;
+}
+
+int policy_port_ignored(struct policy *p, uint16_t port)
+{
+	pthread_mutex_lock(&p->lock);
+	int ignored = (p->ignored_ports[port / 8] >> (port % 8)) & 1;
+	pthread_mutex_unlock(&p->lock);
+	return ignored;
+}
+
+int policy_inbound_to_session(struct policy *p)
+{
+	pthread_mutex_lock(&p->lock);
+	int v = p->inbound_to_session;
+	pthread_mutex_unlock(&p->lock);
+	return v;
+}
+
+int policy_files_to_session(struct policy *p)
+{
+	pthread_mutex_lock(&p->lock);
+	int v = p->files_to_session;
+	pthread_mutex_unlock(&p->lock);
+	return v;
+}
+
+int policy_path_is_local(struct policy *p, const char *path)
+{
+	int local = 0;
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->local_prefix_count && !local; i++) {
+		const char *prefix = p->local_prefixes[i];
+		size_t n = strlen(prefix);
+		/* "/usr" matches "/usr" and "/usr/lib", not "/usrx". */
+		local = strncmp(path, prefix, n) == 0
+			&& (path[n] == '\0' || path[n] == '/' || (n > 0 && prefix[n - 1] == '/'));
+	}
+	pthread_mutex_unlock(&p->lock);
+	return local;
+}
+
+unsigned policy_default_groups(struct policy *p)
+{
+	pthread_mutex_lock(&p->lock);
+	unsigned v = p->default_groups;
+	pthread_mutex_unlock(&p->lock);
+	return v;
+}
+
+int policy_has_skipped(struct policy *p)
+{
+	pthread_mutex_lock(&p->lock);
+	int v = p->skipped_count > 0;
+	pthread_mutex_unlock(&p->lock);
+	return v;
+}
+
+int policy_is_skipped(struct policy *p, pid_t tgid)
+{
+	int found = 0;
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->skipped_count && !found; i++)
+		found = p->skipped[i] == tgid;
+	pthread_mutex_unlock(&p->lock);
+	return found;
+}
+
+uint64_t policy_watched_inode(struct policy *p, pid_t tgid, int fd)
+{
+	uint64_t inode = 0;
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->watched_count; i++)
+		if (p->watched[i].tgid == tgid && p->watched[i].fd == fd)
+			inode = p->watched[i].inode;
+	pthread_mutex_unlock(&p->lock);
+	return inode;
+}
+
+int policy_has_watched(struct policy *p)
+{
+	pthread_mutex_lock(&p->lock);
+	int v = p->watched_count > 0;
+	pthread_mutex_unlock(&p->lock);
+	return v;
+}

@@ -1,0 +1,53 @@
+/* The pass-through policy the session pushes down: everything it matches is
+ * answered CONTINUE on the native thread without waking JavaScript. */
+#ifndef MIRRORD_ADDON_POLICY_H
+#define MIRRORD_ADDON_POLICY_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct watched_socket {
+	pid_t tgid;
+	int fd;
+	uint64_t inode;
+};
+
+struct policy {
+	pthread_mutex_t lock;
+	uint8_t ignored_ports[65536 / 8]; /* outgoing to these remote ports passes */
+	int inbound_to_session;           /* bind/listen/accept go to JS */
+	int files_to_session;             /* opens and stats go to JS unless local */
+	char **local_prefixes;            /* absolute path prefixes that stay local */
+	size_t local_prefix_count;
+	unsigned default_groups;          /* hello verdict groups when JS names none */
+	pid_t *skipped;                   /* thread groups whose calls all pass */
+	size_t skipped_count, skipped_cap;
+	struct watched_socket *watched;   /* redirected sockets: get*name goes to JS */
+	size_t watched_count, watched_cap;
+};
+
+void policy_init(struct policy *p);
+void policy_destroy(struct policy *p);
+
+/* Setters take the lock. Prefixes are copied. */
+void policy_set_ports(struct policy *p, const uint8_t *bitmap);
+void policy_set_flags(struct policy *p, int inbound_to_session, int files_to_session, unsigned default_groups);
+int policy_set_local_prefixes(struct policy *p, char *const *prefixes, size_t count);
+int policy_set_skipped(struct policy *p, pid_t tgid, int skipped);
+int policy_set_watched(struct policy *p, pid_t tgid, int fd, uint64_t inode, int watched);
+
+/* Readers take the lock themselves. */
+int policy_port_ignored(struct policy *p, uint16_t port);
+int policy_inbound_to_session(struct policy *p);
+int policy_files_to_session(struct policy *p);
+int policy_path_is_local(struct policy *p, const char *path);
+unsigned policy_default_groups(struct policy *p);
+int policy_has_skipped(struct policy *p);
+int policy_is_skipped(struct policy *p, pid_t tgid);
+/* The inode recorded for (tgid, fd), 0 when not watched. */
+uint64_t policy_watched_inode(struct policy *p, pid_t tgid, int fd);
+int policy_has_watched(struct policy *p);
+
+#endif

@@ -1,0 +1,20 @@
+// @mirrord-ts/layer: the native interception layer and its typed API.
+export { layerPaths, layerEnv, launcherArgv, ENV_LAYER_SOCKET, ENV_LAYER_ACTIVE } from "./paths.js";
+export { SyscallGroup, ALL_GROUPS, DEFAULT_GROUPS, type SyscallName } from "./groups.js";
+export type { LayerPolicy } from "./policy.js";
+export {
+  LayerSupervisor,
+  type Answer,
+  type AttachEvent,
+  type Hello,
+  type HelloKind,
+  type HelloVerdict,
+  type Notification,
+  type SocketAddress,
+  type SupervisorHandlers,
+  type SupervisorStats,
+} from "./supervisor.js";
+export { getFd, connectSocket, readMemory, writeMemory } from "./target.js";
+export { redirectConnect, answerName } from "./redirect.js";
+export { checkKernel, type KernelCheck, type KernelFeature } from "./kernel.js";
+export type { ErrnoError } from "./errno.js";

@@ -1,0 +1,85 @@
+// Loads build/layer.node and describes its raw surface. Only the modules of
+// this package call it; everyone else uses the typed API in index.ts.
+import { createRequire } from "node:module";
+import { layerPaths } from "./paths.js";
+
+export type RawHelloKind = "preload" | "launcher" | "inherited" | "unknown";
+
+export type RawEvent =
+  | { type: "hello"; kind: RawHelloKind; pid: number; ppid: number; exe: string; argv: string[] }
+  | { type: "attached"; listener: number; pid: number; kind: RawHelloKind }
+  | { type: "detached"; listener: number; pid: number }
+  | { type: "error"; message: string }
+  | RawNotification;
+
+export interface RawNotification {
+  type: "notification";
+  listener: number;
+  id: bigint;
+  tid: number;
+  pid: number;
+  syscall: string;
+  nr: number;
+  group: number;
+  args: bigint[];
+  fd?: number;
+  dirfd?: number;
+  addr?: { family: "inet" | "inet6" | "unix" | "other"; raw: Buffer; address?: string; port?: number; ipv4?: string };
+  path?: string;
+}
+
+export interface RawPolicy {
+  ignoredPorts: Buffer; // 65536-bit bitmap
+  inboundToSession: boolean;
+  filesToSession: boolean;
+  localPrefixes: string[];
+  defaultGroups: number;
+}
+
+export interface RawKernelCheck {
+  release: string;
+  probeError: number;
+  userNotification: boolean;
+  waitKillableRecv: boolean;
+  addfd: boolean;
+  addfdSend: boolean;
+  pidfdGetfd: boolean;
+}
+
+declare const handleBrand: unique symbol;
+export type RawHandle = { readonly [handleBrand]: true };
+
+export interface LayerAddon {
+  createSupervisor(socketPath: string, onEvent: (event: RawEvent) => unknown): RawHandle;
+  closeSupervisor(h: RawHandle): void;
+  setPolicy(h: RawHandle, policy: RawPolicy): void;
+  setSkipped(h: RawHandle, tgid: number, skipped: boolean): number;
+  watchSocket(h: RawHandle, tgid: number, fd: number, inode: bigint | number, watched: boolean): number;
+  /** kind: 0 continue, 1 error, 2 value. Returns 0 or -errno. */
+  respond(h: RawHandle, listener: number, id: bigint, kind: 0 | 1 | 2, error: number, value: number): number;
+  idValid(h: RawHandle, listener: number, id: bigint): boolean;
+  addFd(h: RawHandle, listener: number, id: bigint, srcFd: number, targetFd: number, send: boolean, cloexec: boolean): number;
+  stats(h: RawHandle): { received: number; passedNatively: number; sentToSession: number; vanished: number; attached: number };
+  getFd(tgid: number, fd: number): number;
+  connectSocket(fd: number, ip: string, port: number): number;
+  readMemory(pid: number, addr: bigint, len: number): Buffer | number;
+  writeMemory(pid: number, addr: bigint, data: Buffer): number;
+  checkKernel(): RawKernelCheck;
+  syscallTable(): { name: string; nr: number; group: number }[];
+}
+
+let loaded: LayerAddon | undefined;
+
+export function addon(): LayerAddon {
+  if (!loaded) {
+    const require = createRequire(import.meta.url);
+    try {
+      loaded = require(layerPaths.addon) as LayerAddon;
+    } catch (err) {
+      throw new Error(
+        `the layer's native addon is not built (${layerPaths.addon}): run \`pnpm --filter @mirrord-ts/layer build\` (${(err as Error).message})`,
+      );
+    }
+  }
+  return loaded;
+}

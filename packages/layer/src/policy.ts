@@ -1,0 +1,32 @@
+// The pass-through policy, in the session's terms, and its raw form for the addon.
+import { DEFAULT_GROUPS } from "./groups.js";
+import type { RawPolicy } from "./native.js";
+
+export interface LayerPolicy {
+  /** Outgoing connects/sends to these remote ports pass untouched: single ports or [from, to] ranges. */
+  ignorePorts?: ReadonlyArray<number | readonly [number, number]>;
+  /** bind/listen/accept: "pass" answers them natively (default), "session" hands them to onNotification. */
+  inbound?: "pass" | "session";
+  /** File syscalls (when the process traps the files group): to the session unless under a local prefix. */
+  files?: { toSession: boolean; localPrefixes?: readonly string[] };
+  /** Groups a process traps when onHello names none. */
+  defaultGroups?: number;
+}
+
+export function rawPolicy(policy: LayerPolicy): RawPolicy {
+  const bitmap = Buffer.alloc(65536 / 8);
+  for (const entry of policy.ignorePorts ?? []) {
+    const [from, to] = typeof entry === "number" ? [entry, entry] : entry;
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 65535 || from > to) {
+      throw new RangeError(`ignorePorts: ${JSON.stringify(entry)} is not a port or a [from, to] range within 0..65535`);
+    }
+    for (let port = from; port <= to; port++) bitmap[port >> 3]! |= 1 << (port & 7);
+  }
+  return {
+    ignoredPorts: bitmap,
+    inboundToSession: policy.inbound === "session",
+    filesToSession: policy.files?.toSession ?? false,
+    localPrefixes: [...(policy.files?.localPrefixes ?? [])],
+    defaultGroups: policy.defaultGroups ?? DEFAULT_GROUPS,
+  };
+}

@@ -1,0 +1,60 @@
+// Building blocks for answering outgoing connects from the session: move the
+// target's socket to a local endpoint, and keep telling it the original peer.
+import { closeSync, fstatSync } from "node:fs";
+import { errno } from "./errno.js";
+import type { LayerSupervisor, Notification } from "./supervisor.js";
+import { connectSocket, getFd, readMemory, writeMemory } from "./target.js";
+
+/**
+ * Connects the target's socket to ip:port instead of the address it asked for,
+ * and answers its connect (0, or EINPROGRESS for a non-blocking socket, which
+ * then completes on its own). getpeername on that socket will reach the
+ * session (see answerPeerName). Returns false if the target went away.
+ */
+export function redirectConnect(supervisor: LayerSupervisor, n: Notification, ip: string, port: number): boolean {
+  if (n.fd === undefined) throw new Error(`${n.syscall} carries no socket`);
+  let fd: number;
+  try {
+    fd = getFd(n.pid, n.fd);
+  } catch {
+    // The process died, or the fd is not there any more: let the kernel say so.
+    supervisor.respond(n, { continue: true });
+    return false;
+  }
+  try {
+    let state: "connected" | "in-progress";
+    try {
+      state = connectSocket(fd, ip, port);
+    } catch (err) {
+      const code = (err as { errno?: number }).errno ?? errno.ECONNREFUSED;
+      return supervisor.respond(n, { error: code });
+    }
+    supervisor.watchSocket(n.pid, n.fd, fstatSync(fd, { bigint: true }).ino);
+    return supervisor.respond(n, state === "connected" ? { val: 0 } : { error: errno.EINPROGRESS });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Answers getpeername/getsockname with the given sockaddr bytes (for example
+ * the address the process originally connected to), truncated to the caller's
+ * buffer like the kernel does.
+ */
+export function answerName(supervisor: LayerSupervisor, n: Notification, sockaddr: Buffer): boolean {
+  const [, addrPtr, lenPtr] = n.args;
+  if (addrPtr === undefined || lenPtr === undefined || addrPtr === 0n || lenPtr === 0n) {
+    return supervisor.respond(n, { error: errno.EFAULT });
+  }
+  try {
+    const room = readMemory(n.tid, lenPtr, 4).readUInt32LE(0);
+    if (!supervisor.isValid(n)) return false;
+    writeMemory(n.tid, addrPtr, sockaddr.subarray(0, Math.min(room, sockaddr.length)));
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(sockaddr.length);
+    writeMemory(n.tid, lenPtr, len);
+  } catch {
+    return supervisor.respond(n, { error: errno.EFAULT });
+  }
+  return supervisor.respond(n, { val: 0 });
+}

@@ -1,0 +1,31 @@
+// Primitives on a trapped process that need no supervisor: its fds and memory.
+import { addon } from "./native.js";
+import { check, errno } from "./errno.js";
+
+/** Duplicates the target's fd into this process (pidfd_getfd). Close it when done. */
+export function getFd(pid: number, fd: number): number {
+  return check(addon().getFd(pid, fd), `pidfd_getfd(${pid}, ${fd})`);
+}
+
+/**
+ * Connects a socket (usually one taken with getFd) to ip:port; an IPv4 address
+ * is mapped (::ffff:a.b.c.d) on an AF_INET6 socket. "in-progress" on a
+ * non-blocking socket: the target must then be answered EINPROGRESS, and it
+ * waits for the connection itself, on the same socket.
+ */
+export function connectSocket(fd: number, ip: string, port: number): "connected" | "in-progress" {
+  const r = addon().connectSocket(fd, ip, port);
+  if (r === -errno.EINPROGRESS) return "in-progress";
+  check(r, `connect(${ip}:${port})`);
+  return "connected";
+}
+
+export function readMemory(pid: number, addr: bigint, len: number): Buffer {
+  const r = addon().readMemory(pid, addr, len);
+  if (typeof r === "number") check(r, `process_vm_readv(${pid})`);
+  return r as Buffer;
+}
+
+export function writeMemory(pid: number, addr: bigint, data: Buffer): number {
+  return check(addon().writeMemory(pid, addr, data), `process_vm_writev(${pid})`);
+}
