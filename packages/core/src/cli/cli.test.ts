@@ -65,6 +65,11 @@ describe('mirrord CLI', function () {
       assert.equal(verdict.type, 'Success');
     });
 
+    it('a path relative to the working directory', () => {
+      const verdict = JSON.parse(run(['verify-config', '--ide', 'good.json']).stdout);
+      assert.equal(verdict.type, 'Success');
+    });
+
     it('no target: Success with path null (the plugin then runs ls)', () => {
       const verdict = JSON.parse(run(['verify-config', '--ide', join(dir, 'no-target.yaml')]).stdout);
       assert.equal(verdict.type, 'Success');

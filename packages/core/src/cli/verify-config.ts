@@ -3,7 +3,7 @@
  * mirrord's own verdict shape and always exits 0 (the plugins read the verdict, not the
  * code); without it, it reports for a person and exits 1 when the file is invalid.
  */
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { TARGET_KINDS, formatTargetPath } from '../target/target-path.js';
@@ -25,9 +25,10 @@ export function compatibleTargetTypes(loaded: LoadedConfig): string[] {
   return [...TARGET_KINDS.filter((k) => copy || (k !== 'job' && k !== 'cronjob')), 'targetless'];
 }
 
-export function ideVerdict(path: string, env: Readonly<Record<string, string | undefined>>): IdeVerdict {
+export function ideVerdict(path: string, cwd: string, env: Readonly<Record<string, string | undefined>>): IdeVerdict {
   try {
-    const loaded = loadConfig({ cwd: dirname(path), configFile: path, env });
+    const file = resolve(cwd, path);
+    const loaded = loadConfig({ cwd: dirname(file), configFile: file, env });
     const target = loaded.config.target;
     return {
       type: 'Success',
@@ -43,7 +44,7 @@ export function ideVerdict(path: string, env: Readonly<Record<string, string | u
 
 export function verifyConfigCommand(out: Output, path: string, options: { ide: boolean; cwd: string; env: Readonly<Record<string, string | undefined>> }): number {
   if (options.ide) {
-    out.stdout(`${JSON.stringify(ideVerdict(path, options.env))}\n`);
+    out.stdout(`${JSON.stringify(ideVerdict(path, options.cwd, options.env))}\n`);
     return 0;
   }
   try {
