@@ -1,0 +1,368 @@
+/**
+ * A thin typed client of the mirrord agent: connects, does the version handshake, keeps
+ * the session alive with pings, and offers one method per capability. The session side of
+ * mirrord (packages/core) builds on it.
+ */
+import * as grpc from "@grpc/grpc-js";
+import {
+  PROTOCOL_VERSION,
+  SESSION_METADATA_KEY,
+  agentService,
+  checkProtocolVersion,
+} from "@mirrord-ts/protocol";
+import type {
+  AddressFamily,
+  AgentClient as GrpcAgentClient,
+  AgentHello__Output,
+  DirEntry__Output,
+  FileStat__Output,
+  HttpFilter,
+  HttpRequest__Output,
+  HttpResponse,
+  IoError__Output,
+  LookupHostResponse__Output,
+  MirrorAgentMessage__Output,
+  SessionAgentMessage__Output,
+  SessionClientMessage,
+  StealAgentMessage__Output,
+  StealClientMessage,
+  UdpAgentMessage__Output,
+  UdpClientMessage,
+  SocketAddress__Output,
+} from "@mirrord-ts/protocol";
+import { AgentCallError, AgentHandshakeError } from "./errors.js";
+import { AgentTcpStream } from "./tcp-stream.js";
+
+export interface ConnectOptions {
+  clientName?: string;
+  /** Only for tests of the handshake: pretend to speak another version. */
+  protocolVersion?: string;
+  /** How long to wait for the connection and the agent's hello. */
+  timeoutMs?: number;
+}
+
+function fail(error: IoError__Output | null | undefined): never {
+  throw new AgentCallError(error?.message ?? "unknown error", undefined, error?.code ?? "EIO");
+}
+
+function promisify<Res>(run: (callback: (error: grpc.ServiceError | null, response?: Res) => void) => void): Promise<Res> {
+  return new Promise((resolve, reject) =>
+    run((error, response) => (error ? reject(new AgentCallError(error.details, error.code, undefined)) : resolve(response as Res))),
+  );
+}
+
+export class AgentConnection {
+  private readonly metadata = new grpc.Metadata();
+  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly closedListeners = new Set<(reason: string) => void>();
+  private ended = false;
+
+  private constructor(
+    private readonly grpcClient: GrpcAgentClient,
+    private readonly sessionCall: grpc.ClientDuplexStream<SessionClientMessage, SessionAgentMessage__Output>,
+    readonly hello: AgentHello__Output,
+  ) {
+    this.metadata.set(SESSION_METADATA_KEY, hello.sessionId);
+    const every = Math.max(200, Math.min(5000, Math.floor(hello.communicationTimeoutMs / 3)));
+    let seq = 0;
+    this.pingTimer = setInterval(() => sessionCall.write({ ping: { seq: ++seq } }), every);
+    this.pingTimer.unref();
+    sessionCall.on("error", (error: grpc.ServiceError) => this.markEnded(error.details));
+    sessionCall.on("end", () => this.markEnded("the agent ended the session"));
+  }
+
+  /** Connects to `host:port` and completes the handshake; throws AgentHandshakeError or ProtocolVersionMismatchError. */
+  static async connect(address: string, options: ConnectOptions = {}): Promise<AgentConnection> {
+    const Client = agentService();
+    const grpcClient = new Client(address, grpc.credentials.createInsecure(), {
+      "grpc.keepalive_time_ms": 10_000,
+      "grpc.keepalive_timeout_ms": 5_000,
+      "grpc.max_receive_message_length": 64 * 1024 * 1024,
+    }) as unknown as GrpcAgentClient;
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    await new Promise<void>((resolve, reject) =>
+      grpcClient.waitForReady(Date.now() + timeoutMs, (error) =>
+        error ? reject(new AgentHandshakeError(`The agent at ${address} did not answer within ${timeoutMs} ms: ${error.message}`)) : resolve(),
+      ),
+    );
+    const call = grpcClient.Session();
+    const clientVersion = options.protocolVersion ?? PROTOCOL_VERSION;
+    const hello = await new Promise<AgentHello__Output>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new AgentHandshakeError(`The agent at ${address} sent no hello within ${timeoutMs} ms.`)), timeoutMs);
+      call.once("data", (message: SessionAgentMessage__Output) => {
+        clearTimeout(timer);
+        if (message.message === "hello" && message.hello) resolve(message.hello);
+        else reject(new AgentHandshakeError("The agent's first message was not hello."));
+      });
+      call.once("error", (error: grpc.ServiceError) => {
+        clearTimeout(timer);
+        reject(new AgentHandshakeError(error.details));
+      });
+      call.write({ hello: { protocolVersion: clientVersion, clientName: options.clientName ?? "mirrord-ts agent-client" } });
+    }).catch((error: unknown) => {
+      call.cancel();
+      grpcClient.close();
+      throw error;
+    });
+    try {
+      checkProtocolVersion(clientVersion, hello.protocolVersion);
+    } catch (error) {
+      call.cancel();
+      grpcClient.close();
+      throw error;
+    }
+    return new AgentConnection(grpcClient, call, hello);
+  }
+
+  /** Runs when the session ends (closed here, or ended by the agent). */
+  onClosed(listener: (reason: string) => void): void {
+    if (this.ended) listener("already closed");
+    else this.closedListeners.add(listener);
+  }
+
+  close(): void {
+    this.sessionCall.end();
+    this.markEnded("closed by the client");
+    this.grpcClient.close();
+  }
+
+  private markEnded(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearInterval(this.pingTimer);
+    for (const listener of this.closedListeners) listener(reason);
+  }
+
+  // ---- outgoing ----
+
+  /** A TCP connection from the agent's namespace; resolves once connected. */
+  connectTcp(ip: string, port: number, timeoutMs = 0): Promise<AgentTcpStream> {
+    const call = this.grpcClient.ConnectTcp(this.metadata);
+    const stream = new AgentTcpStream(call);
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      stream.once("error", onError);
+      call.once("data", (message: { message?: string; connected?: { local?: SocketAddress__Output | null } | null }) => {
+        if (message.message === "connected") {
+          stream.off("error", onError);
+          stream.local = message.connected?.local ?? undefined;
+          resolve(stream);
+        }
+      });
+      call.write({ connect: { remote: { ip, port }, timeoutMs } });
+    });
+  }
+
+  /** A UDP socket in the agent's namespace. */
+  async udpSocket(family: AddressFamily = "ADDRESS_FAMILY_IPV4"): Promise<AgentUdpSocket> {
+    const call = this.grpcClient.UdpSocket(this.metadata);
+    const socket = new AgentUdpSocket(call);
+    await socket.bind(family);
+    return socket;
+  }
+
+  lookupHost(name: string, family: AddressFamily = "ADDRESS_FAMILY_UNSPECIFIED"): Promise<LookupHostResponse__Output> {
+    return promisify((cb) => this.grpcClient.LookupHost({ name, family }, this.metadata, cb));
+  }
+
+  // ---- target ----
+
+  async getEnv(): Promise<Record<string, string>> {
+    const response = await promisify<{ vars: Array<{ name: string; value: string }> }>((cb) => this.grpcClient.GetEnv({}, this.metadata, cb));
+    return Object.fromEntries(response.vars.map((v) => [v.name, v.value]));
+  }
+
+  async statFile(path: string): Promise<FileStat__Output> {
+    const response = await promisify<{ stat: FileStat__Output | null; error: IoError__Output | null }>((cb) => this.grpcClient.StatFile({ path }, this.metadata, cb));
+    if (response.error) fail(response.error);
+    return response.stat!;
+  }
+
+  async readDir(path: string): Promise<DirEntry__Output[]> {
+    const response = await promisify<{ entries: DirEntry__Output[]; error: IoError__Output | null }>((cb) => this.grpcClient.ReadDir({ path }, this.metadata, cb));
+    if (response.error) fail(response.error);
+    return response.entries;
+  }
+
+  async openFile(path: string): Promise<{ handle: number; stat: FileStat__Output }> {
+    const response = await promisify<{ handle: number; stat: FileStat__Output | null; error: IoError__Output | null }>((cb) =>
+      this.grpcClient.OpenFile({ path }, this.metadata, cb),
+    );
+    if (response.error) fail(response.error);
+    return { handle: response.handle, stat: response.stat! };
+  }
+
+  async readFile(handle: number, offset: number, length: number): Promise<{ data: Buffer; eof: boolean }> {
+    const response = await promisify<{ data: Buffer; eof: boolean; error: IoError__Output | null }>((cb) =>
+      this.grpcClient.ReadFile({ handle, offset, length }, this.metadata, cb),
+    );
+    if (response.error) fail(response.error);
+    return { data: response.data, eof: response.eof };
+  }
+
+  async closeFile(handle: number): Promise<void> {
+    await promisify((cb) => this.grpcClient.CloseFile({ handle }, this.metadata, cb));
+  }
+
+  /** open + read to the end + close. */
+  async readWholeFile(path: string): Promise<Buffer> {
+    const { handle } = await this.openFile(path);
+    try {
+      const chunks: Buffer[] = [];
+      for (let offset = 0; ; ) {
+        const { data, eof } = await this.readFile(handle, offset, 256 * 1024);
+        chunks.push(data);
+        offset += data.length;
+        if (eof || data.length === 0) break;
+      }
+      return Buffer.concat(chunks);
+    } finally {
+      await this.closeFile(handle);
+    }
+  }
+
+  async pause(paused: boolean): Promise<boolean> {
+    const response = await promisify<{ paused: boolean }>((cb) => this.grpcClient.Pause({ paused }, this.metadata, cb));
+    return response.paused;
+  }
+
+  // ---- incoming ----
+
+  /**
+   * Steals a port. With a filter, `onRequest` answers each matching HTTP request; without
+   * one, `onConnection` gets each whole connection. Resolves once the redirect is in place.
+   */
+  steal(port: number, handlers: StealHandlers, httpFilter?: HttpFilter): Promise<StealHandle> {
+    const call = this.grpcClient.Steal(this.metadata);
+    const handle = new StealHandle(call, handlers);
+    return handle.subscribe(port, httpFilter);
+  }
+
+  /** Mirrors a port; `onMessage` gets connections, copies of their data and closes. */
+  mirror(port: number, onMessage: (message: MirrorAgentMessage__Output) => void): Promise<{ cancel: () => void }> {
+    const call = this.grpcClient.Mirror({ port }, this.metadata);
+    return new Promise((resolve, reject) => {
+      let subscribed = false;
+      call.on("data", (message: MirrorAgentMessage__Output) => {
+        if (message.message === "subscribed" && !subscribed) {
+          subscribed = true;
+          resolve({ cancel: () => call.cancel() });
+        } else onMessage(message);
+      });
+      call.on("error", (error: grpc.ServiceError) => {
+        if (!subscribed) reject(new AgentCallError(error.details, error.code, undefined));
+      });
+    });
+  }
+}
+
+export class AgentUdpSocket {
+  private readonly listeners = new Set<(payload: Buffer, peer: SocketAddress__Output) => void>();
+  local: SocketAddress__Output | undefined;
+
+  constructor(private readonly call: grpc.ClientDuplexStream<UdpClientMessage, UdpAgentMessage__Output>) {}
+
+  bind(family: AddressFamily): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.call.on("data", (message: UdpAgentMessage__Output) => {
+        if (message.message === "bound") {
+          this.local = message.bound?.local ?? undefined;
+          resolve();
+        } else if (message.message === "datagram" && message.datagram?.peer) {
+          for (const listener of this.listeners) listener(message.datagram.payload, message.datagram.peer);
+        } else if (message.message === "error") {
+          reject(new AgentCallError(message.error?.message ?? "", undefined, message.error?.code));
+        }
+      });
+      this.call.on("error", (error: grpc.ServiceError) => reject(new AgentCallError(error.details, error.code, undefined)));
+      this.call.write({ bind: { family } });
+    });
+  }
+
+  onMessage(listener: (payload: Buffer, peer: SocketAddress__Output) => void): void {
+    this.listeners.add(listener);
+  }
+
+  send(payload: Buffer, ip: string, port: number): void {
+    this.call.write({ datagram: { peer: { ip, port }, payload } });
+  }
+
+  close(): void {
+    this.call.cancel();
+  }
+}
+
+export interface StolenConnection {
+  connectionId: number;
+  remote: SocketAddress__Output | null;
+  /** Bytes to the peer. */
+  write(data: Buffer): void;
+  /** Closes the connection to the peer. */
+  end(): void;
+  onData(listener: (data: Buffer) => void): void;
+  onClose(listener: () => void): void;
+}
+
+export interface StealHandlers {
+  onRequest?: (request: HttpRequest__Output) => Promise<Omit<HttpResponse, "requestId">> | Omit<HttpResponse, "requestId">;
+  onConnection?: (connection: StolenConnection) => void;
+}
+
+export class StealHandle {
+  private readonly connections = new Map<number, { data: Set<(d: Buffer) => void>; close: Set<() => void> }>();
+
+  constructor(
+    private readonly call: grpc.ClientDuplexStream<StealClientMessage, StealAgentMessage__Output>,
+    private readonly handlers: StealHandlers,
+  ) {}
+
+  subscribe(port: number, httpFilter: HttpFilter | undefined): Promise<StealHandle> {
+    return new Promise((resolve, reject) => {
+      let subscribed = false;
+      this.call.on("data", (message: StealAgentMessage__Output) => {
+        if (message.message === "subscribed") {
+          subscribed = true;
+          resolve(this);
+        } else this.dispatch(message);
+      });
+      this.call.on("error", (error: grpc.ServiceError) => {
+        if (!subscribed) reject(new AgentCallError(error.details, error.code, undefined));
+      });
+      this.call.write({ subscribe: { port, httpFilter: httpFilter ?? null } });
+    });
+  }
+
+  /** Ends the steal: the agent removes the redirect. */
+  cancel(): void {
+    this.call.cancel();
+  }
+
+  private dispatch(message: StealAgentMessage__Output): void {
+    if (message.message === "httpRequest" && message.httpRequest) {
+      const request = message.httpRequest;
+      void Promise.resolve()
+        .then(() => this.handlers.onRequest?.(request) ?? { status: 502, headers: [], body: Buffer.from("no request handler\n") })
+        .catch(() => ({ status: 500, headers: [], body: Buffer.from("the local handler failed\n") }))
+        .then((response) => this.call.write({ httpResponse: { ...response, requestId: request.requestId } }));
+    } else if (message.message === "connection" && message.connection) {
+      const connectionId = message.connection.connectionId;
+      const listeners = { data: new Set<(d: Buffer) => void>(), close: new Set<() => void>() };
+      this.connections.set(connectionId, listeners);
+      this.handlers.onConnection?.({
+        connectionId,
+        remote: message.connection.remote,
+        write: (data) => this.call.write({ data: { connectionId, data } }),
+        end: () => this.call.write({ close: { connectionId } }),
+        onData: (listener) => listeners.data.add(listener),
+        onClose: (listener) => listeners.close.add(listener),
+      });
+    } else if (message.message === "data" && message.data) {
+      const data = message.data.data;
+      this.connections.get(message.data.connectionId)?.data.forEach((l) => l(data));
+    } else if (message.message === "closed" && message.closed) {
+      const listeners = this.connections.get(message.closed.connectionId);
+      this.connections.delete(message.closed.connectionId);
+      listeners?.close.forEach((l) => l());
+    }
+  }
+}

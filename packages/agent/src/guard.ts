@@ -1,0 +1,53 @@
+/**
+ * The guard: the agent's parent process. It holds the liveness lock, sweeps the chains of
+ * agents that no longer run, starts the worker (with the agent gid) and, when the worker
+ * dies in any way (SIGKILL included), removes this agent's chains and continues the
+ * target, then exits with the worker's status. Signals to the guard go on to the worker.
+ */
+import { spawn } from "node:child_process";
+import type { AgentArgs } from "./args.js";
+import { Iptables, removeAgentChains, sweepStaleChains } from "./lifecycle/iptables.js";
+import { holdLivenessLock, isAgentAlive } from "./lifecycle/liveness-lock.js";
+import { Log } from "./log.js";
+
+export const ROLE_ENV = "MIRRORD_AGENT_ROLE";
+
+export async function runGuard(args: AgentArgs, argv: readonly string[]): Promise<void> {
+  const log = new Log(`agent ${args.agentId} guard`, args.logLevel);
+  const iptables = new Iptables(args.iptables);
+  await holdLivenessLock(args.agentId);
+  try {
+    const swept = await sweepStaleChains(iptables, isAgentAlive);
+    if (swept.length > 0) log.info(`removed the chains of agents that no longer run: ${swept.join(", ")}`);
+  } catch (error) {
+    // No iptables (e.g. targetless use on a node without it) must not stop the agent.
+    log.error(`could not sweep stale chains: ${(error as Error).message}`);
+  }
+
+  const worker = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], {
+    // The id is fixed here so the worker's chains are the ones this guard cleans up.
+    env: { ...process.env, [ROLE_ENV]: "worker", MIRRORD_AGENT_ID: args.agentId },
+    gid: args.agentGid,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    process.on(signal, () => worker.kill(signal));
+  }
+  worker.on("exit", (code, signal) => {
+    removeAgentChains(iptables, args.agentId);
+    if (args.targetPid && (signal || code !== 0)) {
+      try {
+        process.kill(args.targetPid, "SIGCONT");
+      } catch {
+        // the target is gone
+      }
+    }
+    log.info(`worker exited (${signal ?? `code ${code}`}); rules removed`);
+    process.exit(signal ? 128 + signalNumber(signal) : (code ?? 1));
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15, SIGABRT: 6 };
+  return numbers[signal] ?? 0;
+}

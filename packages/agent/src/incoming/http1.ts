@@ -1,0 +1,101 @@
+/** HTTP/1.x on a stolen-with-filter connection: matching requests to the client, others to the app. */
+import { Agent, type IncomingMessage, type ServerResponse, createServer, request } from "node:http";
+import type { HttpHeader, HttpRequest, HttpResponse__Output } from "@mirrord-ts/protocol";
+import type { PrefixedStream } from "./prefixed-stream.js";
+import { originalDestination } from "./port-redirect.js";
+import type { RequestFilter } from "./http-filter.js";
+
+export interface StolenRequestSink {
+  /** Sends the request to the client; resolves with its response. */
+  forward(request: Omit<HttpRequest, "requestId">): Promise<HttpResponse__Output>;
+}
+
+export async function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function pairs(raw: readonly string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
+  return out;
+}
+
+/** Serves HTTP/1 connections of one filtered steal. */
+export class Http1Steal {
+  private readonly server = createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res));
+  private readonly upstreamAgent = new Agent({ keepAlive: true });
+
+  constructor(
+    private readonly port: number,
+    private readonly filter: RequestFilter,
+    private readonly sink: StolenRequestSink,
+    private readonly connectionIdOf: (stream: PrefixedStream) => number,
+  ) {
+    this.server.on("clientError", (_error, socket) => socket.destroy());
+  }
+
+  accept(stream: PrefixedStream): void {
+    this.server.emit("connection", stream);
+  }
+
+  close(): void {
+    this.server.close();
+    this.upstreamAgent.destroy();
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const stream = req.socket as unknown as PrefixedStream;
+    const headers = pairs(req.rawHeaders);
+    const path = req.url ?? "/";
+    if (!this.filter.matches(headers, path)) {
+      this.forwardToApp(req, res, stream);
+      return;
+    }
+    void this.answerFromClient(req, res, stream, headers, path);
+  }
+
+  private async answerFromClient(req: IncomingMessage, res: ServerResponse, stream: PrefixedStream, headers: Array<[string, string]>, path: string): Promise<void> {
+    try {
+      const body = await readBody(req);
+      const response = await this.sink.forward({
+        connectionId: this.connectionIdOf(stream),
+        version: `HTTP/${req.httpVersion}`,
+        method: req.method ?? "GET",
+        path,
+        headers: headers.map(([name, value]): HttpHeader => ({ name, value })),
+        body,
+        remote: { ip: stream.remoteAddress ?? "", port: stream.remotePort ?? 0 },
+      });
+      const raw = response.headers.flatMap((h) => [h.name, h.value]);
+      res.writeHead(response.status, raw);
+      res.end(response.body);
+    } catch {
+      if (!res.headersSent) {
+        res.writeHead(502, { "content-type": "text/plain" });
+        res.end("mirrord: the stolen request got no response from the client\n");
+      } else {
+        res.destroy();
+      }
+    }
+  }
+
+  private forwardToApp(req: IncomingMessage, res: ServerResponse, stream: PrefixedStream): void {
+    const { host, port } = originalDestination(stream.socket, this.port);
+    const upstream = request(
+      { host, port, method: req.method, path: req.url, headers: req.rawHeaders, setHost: false, agent: this.upstreamAgent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => {
+      if (!res.headersSent) {
+        res.writeHead(502);
+        res.end();
+      } else res.destroy();
+    });
+    req.pipe(upstream);
+  }
+}

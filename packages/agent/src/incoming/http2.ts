@@ -1,0 +1,134 @@
+/** HTTP/2 (h2c, gRPC) on a stolen-with-filter connection: matching streams to the client, others to the app. */
+import {
+  type ClientHttp2Session,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+  type ServerHttp2Stream,
+  connect,
+  constants,
+  createServer,
+} from "node:http2";
+import type { HttpHeader__Output, HttpResponse__Output } from "@mirrord-ts/protocol";
+import type { RequestFilter } from "./http-filter.js";
+import { type StolenRequestSink, readBody } from "./http1.js";
+import { originalDestination } from "./port-redirect.js";
+import type { PrefixedStream } from "./prefixed-stream.js";
+
+function headerPairs(headers: IncomingHttpHeaders): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [String(value)]) out.push([name, v]);
+  }
+  return out;
+}
+
+function toOutgoing(list: readonly HttpHeader__Output[]): OutgoingHttpHeaders {
+  const out: Record<string, string | string[]> = {};
+  for (const { name, value } of list) {
+    const key = name.toLowerCase();
+    const prior = out[key];
+    out[key] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [prior]), value];
+  }
+  return out;
+}
+
+export class Http2Steal {
+  private readonly server = createServer();
+
+  constructor(
+    private readonly port: number,
+    private readonly filter: RequestFilter,
+    private readonly sink: StolenRequestSink,
+    private readonly connectionIdOf: (stream: PrefixedStream) => number,
+  ) {
+    this.server.on("sessionError", () => {});
+    // Streams are handled per session in accept(); the compat request/response layer
+    // that the server adds by default must not see them.
+    this.server.removeAllListeners("stream");
+  }
+
+  accept(stream: PrefixedStream): void {
+    // One upstream session per incoming connection, closed with it.
+    let upstream: ClientHttp2Session | undefined;
+    const upstreamSession = (): ClientHttp2Session => {
+      if (!upstream || upstream.closed || upstream.destroyed) {
+        const { host, port } = originalDestination(stream.socket, this.port);
+        upstream = connect(`http://${host.includes(":") ? `[${host}]` : host}:${port}`);
+        upstream.on("error", () => {});
+      }
+      return upstream;
+    };
+    stream.on("close", () => upstream?.close());
+    const onStream = (h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
+      const path = String(headers[":path"] ?? "/");
+      const regular = headerPairs(headers).filter(([name]) => !name.startsWith(":"));
+      if (this.filter.matches(regular, path)) void this.answerFromClient(h2stream, headers, stream);
+      else forwardStream(h2stream, headers, upstreamSession());
+    };
+    // The server emits "session" synchronously from its connection listener.
+    this.server.once("session", (session) => {
+      session.on("stream", onStream);
+      session.on("error", () => {});
+    });
+    this.server.emit("connection", stream);
+  }
+
+  close(): void {
+    this.server.close();
+  }
+
+  private async answerFromClient(h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders, stream: PrefixedStream): Promise<void> {
+    let response: HttpResponse__Output;
+    try {
+      const body = await readBody(h2stream);
+      response = await this.sink.forward({
+        connectionId: this.connectionIdOf(stream),
+        version: "HTTP/2",
+        method: String(headers[":method"] ?? "GET"),
+        path: String(headers[":path"] ?? "/"),
+        headers: headerPairs(headers).map(([name, value]) => ({ name, value })),
+        body,
+        remote: { ip: stream.remoteAddress ?? "", port: stream.remotePort ?? 0 },
+      });
+    } catch {
+      if (!h2stream.headersSent && !h2stream.destroyed) h2stream.respond({ ":status": 502 }, { endStream: true });
+      return;
+    }
+    if (h2stream.destroyed) return;
+    const trailers = response.trailers;
+    h2stream.respond({ ...toOutgoing(response.headers), ":status": response.status }, { waitForTrailers: trailers.length > 0 });
+    if (trailers.length > 0) h2stream.once("wantTrailers", () => h2stream.sendTrailers(toOutgoing(trailers)));
+    h2stream.end(response.body);
+  }
+}
+
+/** Proxies one stream to the app and its answer back, trailers included (gRPC status). */
+function forwardStream(h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders, upstream: ClientHttp2Session): void {
+  const outgoing: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) outgoing[name] = value;
+  const request = upstream.request(outgoing);
+  h2stream.pipe(request);
+  let trailers: IncomingHttpHeaders | undefined;
+  request.on("response", (answer) => {
+    if (h2stream.destroyed) return;
+    const responseHeaders: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(answer)) if (value !== undefined) responseHeaders[name] = value;
+    h2stream.respond(responseHeaders, { waitForTrailers: true });
+    h2stream.on("wantTrailers", () => {
+      if (trailers && Object.keys(trailers).length > 0) h2stream.sendTrailers(trailers);
+      else h2stream.close();
+    });
+    request.pipe(h2stream);
+  });
+  request.on("trailers", (t) => {
+    trailers = t;
+  });
+  request.on("error", () => {
+    if (!h2stream.headersSent && !h2stream.destroyed) h2stream.respond({ ":status": 502 }, { endStream: true });
+    else h2stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+  });
+  h2stream.on("close", () => {
+    if (!request.closed) request.close();
+  });
+}

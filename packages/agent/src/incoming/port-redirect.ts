@@ -1,0 +1,84 @@
+/**
+ * One redirected port: a listener of the agent's and the nat rules that send the port's
+ * traffic to it. One listener per port, so the accepting listener tells the original
+ * port (node has no SO_ORIGINAL_DST). After REDIRECT the socket's local address is the
+ * address the peer dialled (the pod's address, or 127.0.0.1 for in-pod traffic), so the
+ * original destination is (localAddress, port). The agent reaches it without being caught
+ * again: PREROUTING never sees locally made connections, and the OUTPUT chain lets the
+ * worker's gid through first.
+ */
+import { type Server, type Socket, createConnection, createServer } from "node:net";
+import type { AgentRedirects } from "../lifecycle/iptables.js";
+
+export class PortRedirect {
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(
+    readonly port: number,
+    private readonly server: Server,
+    private readonly redirects: AgentRedirects,
+  ) {}
+
+  static async open(redirects: AgentRedirects, port: number, onConnection: (socket: Socket) => void): Promise<PortRedirect> {
+    let redirect: PortRedirect | undefined;
+    const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
+      redirect?.track(socket);
+      onConnection(socket);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "0.0.0.0", resolve);
+    });
+    const listenPort = (server.address() as { port: number }).port;
+    try {
+      redirects.add(port, listenPort);
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+    redirect = new PortRedirect(port, server, redirects);
+    return redirect;
+  }
+
+  /** Removes the rules first (new connections go straight to the app), then the listener. */
+  close(): void {
+    this.redirects.remove(this.port);
+    this.server.close();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+  }
+}
+
+/** Where a redirected connection was going. */
+export function originalDestination(socket: Socket, port: number): { host: string; port: number } {
+  return { host: socket.localAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1", port };
+}
+
+/** Connects to the app on the original port, outside the redirect. */
+export function connectToOriginal(socket: Socket, port: number): Socket {
+  const { host } = originalDestination(socket, port);
+  return createConnection({ host, port, noDelay: true, allowHalfOpen: true });
+}
+
+/** Sends a connection on to the app unchanged: `head` (bytes already read) first. */
+export function passThrough(socket: Socket, port: number, head: Buffer = Buffer.alloc(0)): void {
+  const upstream = connectToOriginal(socket, port);
+  if (head.length > 0) upstream.write(head);
+  socket.pipe(upstream);
+  upstream.pipe(socket);
+  const destroyBoth = (): void => {
+    socket.destroy();
+    upstream.destroy();
+  };
+  socket.on("error", destroyBoth);
+  upstream.on("error", destroyBoth);
+  // A clean close already ended the other side through pipe(); destroying it here
+  // would drop bytes still queued.
+  socket.on("close", (hadError) => hadError && upstream.destroy());
+  upstream.on("close", (hadError) => hadError && socket.destroy());
+}

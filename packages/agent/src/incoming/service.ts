@@ -1,0 +1,90 @@
+/** The Steal and Mirror calls: one subscription per call, one subscription per port. */
+import * as grpc from "@grpc/grpc-js";
+import type { AgentHandlers } from "@mirrord-ts/protocol";
+import { bindStreamToSession, failStream } from "../calls.js";
+import type { AgentRedirects } from "../lifecycle/iptables.js";
+import type { Log } from "../log.js";
+import type { SessionRegistry } from "../lifecycle/sessions.js";
+import { HttpFilterError } from "./http-filter.js";
+import { MirrorSubscription } from "./mirror.js";
+import { StealSubscription } from "./steal.js";
+
+type Subscription = StealSubscription | MirrorSubscription;
+
+export class IncomingTraffic {
+  private readonly byPort = new Map<number, Subscription>();
+
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly redirects: AgentRedirects,
+    private readonly log: Log,
+  ) {}
+
+  /** Ends every subscription (their rules go with them). */
+  closeAll(): void {
+    for (const subscription of this.byPort.values()) subscription.close();
+    this.byPort.clear();
+  }
+
+  stealHandler(): AgentHandlers["Steal"] {
+    return (call) => {
+      let subscription: StealSubscription | undefined;
+      const session = bindStreamToSession(this.registry, call, () => subscription && this.release(subscription));
+      if (!session) return;
+      call.on("data", (message) => {
+        if (subscription) return subscription.onClientMessage(message);
+        if (message.message !== "subscribe" || !message.subscribe) {
+          return failStream(call, grpc.status.INVALID_ARGUMENT, "The first message of Steal must be subscribe.");
+        }
+        const { port, httpFilter } = message.subscribe;
+        try {
+          subscription = new StealSubscription(port, httpFilter, (m) => call.write(m));
+        } catch (error) {
+          if (error instanceof HttpFilterError) return failStream(call, grpc.status.INVALID_ARGUMENT, error.message);
+          throw error;
+        }
+        const s = subscription;
+        void this.start(port, s, call, () => call.write({ subscribed: { port } }));
+      });
+      call.on("end", () => call.end());
+    };
+  }
+
+  mirrorHandler(): AgentHandlers["Mirror"] {
+    return (call) => {
+      const port = call.request.port;
+      const subscription = new MirrorSubscription(port, (m) => call.write(m));
+      const session = bindStreamToSession(this.registry, call, () => this.release(subscription));
+      if (!session) return;
+      void this.start(port, subscription, call, () => call.write({ subscribed: { port } }));
+    };
+  }
+
+  private async start(
+    port: number,
+    subscription: Subscription,
+    call: Parameters<typeof failStream>[0],
+    onStarted: () => void,
+  ): Promise<void> {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return failStream(call, grpc.status.INVALID_ARGUMENT, `Port ${port} is not a TCP port.`);
+    if (this.byPort.has(port)) return failStream(call, grpc.status.ALREADY_EXISTS, `Port ${port} is already stolen or mirrored through this agent.`);
+    this.byPort.set(port, subscription);
+    try {
+      await subscription.start(this.redirects);
+    } catch (error) {
+      this.release(subscription);
+      this.log.error(`redirect of port ${port} failed: ${(error as Error).message}`);
+      return failStream(call, grpc.status.INTERNAL, `The agent could not redirect port ${port}: ${(error as Error).message}`);
+    }
+    this.log.info(`${subscription instanceof StealSubscription ? "stealing" : "mirroring"} port ${port}`);
+    onStarted();
+  }
+
+  private release(subscription: Subscription): void {
+    subscription.close();
+    if (this.byPort.get(subscription.port) === subscription) {
+      this.byPort.delete(subscription.port);
+      this.log.info(`released port ${subscription.port}`);
+    }
+  }
+}

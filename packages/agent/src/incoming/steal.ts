@@ -1,0 +1,119 @@
+/**
+ * One steal subscription: a port redirected to the agent. Without a filter every
+ * connection goes to the client whole; with one, HTTP requests that match go to the
+ * client and everything else (other requests, non-HTTP connections) on to the app.
+ */
+import type { Socket } from "node:net";
+import type { HttpFilter__Output, HttpRequest, HttpResponse__Output, StealAgentMessage, StealClientMessage__Output } from "@mirrord-ts/protocol";
+import type { AgentRedirects } from "../lifecycle/iptables.js";
+import { RequestFilter } from "./http-filter.js";
+import { Http1Steal, type StolenRequestSink } from "./http1.js";
+import { Http2Steal } from "./http2.js";
+import { PortRedirect, passThrough } from "./port-redirect.js";
+import { PrefixedStream } from "./prefixed-stream.js";
+import { sniff } from "./sniff.js";
+
+/** How long a connection may stay silent before it is taken for a server-speaks-first protocol. */
+const SNIFF_WAIT_MS = 1000;
+
+interface PendingRequest {
+  resolve: (response: HttpResponse__Output) => void;
+  reject: (error: Error) => void;
+}
+
+export class StealSubscription implements StolenRequestSink {
+  private redirect: PortRedirect | undefined;
+  private readonly filter: RequestFilter | undefined;
+  private readonly http1: Http1Steal | undefined;
+  private readonly http2: Http2Steal | undefined;
+  private readonly connections = new Map<number, Socket>();
+  private readonly connectionIds = new WeakMap<object, number>();
+  private readonly pending = new Map<number, PendingRequest>();
+  private nextConnectionId = 1;
+  private nextRequestId = 1;
+  private closed = false;
+
+  constructor(
+    readonly port: number,
+    filter: HttpFilter__Output | null | undefined,
+    private readonly send: (message: StealAgentMessage) => void,
+  ) {
+    if (filter && (filter.headerRegex || filter.pathRegex)) {
+      this.filter = RequestFilter.compile(filter);
+      const idOf = (stream: PrefixedStream): number => this.connectionIds.get(stream) ?? 0;
+      this.http1 = new Http1Steal(port, this.filter, this, idOf);
+      this.http2 = new Http2Steal(port, this.filter, this, idOf);
+    }
+  }
+
+  async start(redirects: AgentRedirects): Promise<void> {
+    this.redirect = await PortRedirect.open(redirects, this.port, (socket) => this.onConnection(socket));
+    if (this.closed) this.redirect.close(); // the call ended while the rules went in
+  }
+
+  /** StolenRequestSink: a matching request goes to the client. */
+  forward(request: Omit<HttpRequest, "requestId">): Promise<HttpResponse__Output> {
+    if (this.closed) return Promise.reject(new Error("subscription closed"));
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.send({ httpRequest: { ...request, requestId } });
+    });
+  }
+
+  onClientMessage(message: StealClientMessage__Output): void {
+    if (message.message === "httpResponse" && message.httpResponse) {
+      const pending = this.pending.get(message.httpResponse.requestId);
+      this.pending.delete(message.httpResponse.requestId);
+      pending?.resolve(message.httpResponse);
+    } else if (message.message === "data" && message.data) {
+      this.connections.get(message.data.connectionId)?.write(message.data.data);
+    } else if (message.message === "close" && message.close) {
+      this.connections.get(message.close.connectionId)?.end();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.redirect?.close();
+    this.http1?.close();
+    this.http2?.close();
+    for (const { reject } of this.pending.values()) reject(new Error("subscription closed"));
+    this.pending.clear();
+    for (const socket of this.connections.values()) socket.destroy();
+    this.connections.clear();
+  }
+
+  private onConnection(socket: Socket): void {
+    const connectionId = this.nextConnectionId++;
+    socket.on("error", () => socket.destroy());
+    if (!this.filter) {
+      this.stealWhole(socket, connectionId);
+      return;
+    }
+    void sniff(socket, SNIFF_WAIT_MS).then(({ protocol, head }) => {
+      if (this.closed || socket.destroyed) return socket.destroy();
+      if (protocol === "other") return passThrough(socket, this.port, head);
+      const stream = new PrefixedStream(socket, head);
+      this.connectionIds.set(stream, connectionId);
+      (protocol === "http1" ? this.http1 : this.http2)!.accept(stream);
+    });
+  }
+
+  private stealWhole(socket: Socket, connectionId: number): void {
+    this.connections.set(connectionId, socket);
+    this.send({
+      connection: {
+        connectionId,
+        remote: { ip: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 },
+        local: { ip: socket.localAddress ?? "", port: this.port },
+      },
+    });
+    socket.on("data", (data: Buffer) => this.send({ data: { connectionId, data } }));
+    socket.on("end", () => socket.end());
+    socket.on("close", () => {
+      if (this.connections.delete(connectionId)) this.send({ closed: { connectionId } });
+    });
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The agent's nat rules. Each agent owns two chains named after its id,
+ * MIRRORD_TS_<id>_PRE (jumped to from PREROUTING: traffic from outside the pod) and
+ * MIRRORD_TS_<id>_OUT (from OUTPUT: traffic from inside the pod to one of its own
+ * addresses). The id is also the name of the agent's liveness lock (liveness-lock.ts),
+ * so a later agent can tell which chains belong to agents that no longer run.
+ */
+import { execFileSync } from "node:child_process";
+
+export const CHAIN_PREFIX = "MIRRORD_TS_";
+const CHAIN_PATTERN = /^:(MIRRORD_TS_([0-9a-f]{8})_(?:PRE|OUT)) /gm;
+
+export interface AgentChains {
+  prerouting: string;
+  output: string;
+}
+
+export function agentChains(agentId: string): AgentChains {
+  return { prerouting: `${CHAIN_PREFIX}${agentId}_PRE`, output: `${CHAIN_PREFIX}${agentId}_OUT` };
+}
+
+/** An iptables command failed. */
+export class IptablesError extends Error {
+  override readonly name = "IptablesError";
+}
+
+/** Runs one iptables binary (and its -save companion) against the nat table. */
+export class Iptables {
+  constructor(readonly binary: string) {}
+
+  nat(args: readonly string[]): void {
+    try {
+      // -w: wait for the xtables lock instead of failing when another agent holds it.
+      execFileSync(this.binary, ["-w", "5", "-t", "nat", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    } catch (error) {
+      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+      throw new IptablesError(`${this.binary} -t nat ${args.join(" ")} failed: ${stderr || (error as Error).message}`);
+    }
+  }
+
+  /** Like nat(), but false instead of an error (for deletes of what may be gone). */
+  tryNat(args: readonly string[]): boolean {
+    try {
+      this.nat(args);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  saveNat(): string {
+    return execFileSync(`${this.binary}-save`, ["-t", "nat"], { encoding: "utf8" });
+  }
+}
+
+/** The ids of every agent that has chains in this network namespace. */
+export function agentIdsWithChains(saveOutput: string): Set<string> {
+  const ids = new Set<string>();
+  for (const match of saveOutput.matchAll(CHAIN_PATTERN)) ids.add(match[2]!);
+  return ids;
+}
+
+/** Removes an agent's jumps and chains; safe to repeat, and quiet about what is gone. */
+export function removeAgentChains(iptables: Iptables, agentId: string): void {
+  const chains = agentChains(agentId);
+  for (const [builtin, chain] of [
+    ["PREROUTING", chains.prerouting],
+    ["OUTPUT", chains.output],
+  ] as const) {
+    while (iptables.tryNat(["-D", builtin, "-j", chain])) {
+      // a chain may have been jumped to more than once after a crash mid-setup
+    }
+    iptables.tryNat(["-F", chain]);
+    iptables.tryNat(["-X", chain]);
+  }
+}
+
+/**
+ * Removes the chains of every agent that is not alive (its liveness lock is free).
+ * Returns the ids it removed.
+ */
+export async function sweepStaleChains(iptables: Iptables, isAlive: (agentId: string) => Promise<boolean>): Promise<string[]> {
+  const removed: string[] = [];
+  for (const id of agentIdsWithChains(iptables.saveNat())) {
+    if (await isAlive(id)) continue;
+    removeAgentChains(iptables, id);
+    removed.push(id);
+  }
+  return removed;
+}
+
+/**
+ * This agent's redirects: `port` → `toPort` (the agent's listener for that port).
+ * The first rules of each chain are the exclusions: sources that must never be
+ * redirected (the node: kubelet probes) and, on OUTPUT, the agent's own sockets (its gid),
+ * so its connections to the original port reach the app.
+ */
+export class AgentRedirects {
+  private readonly chains: AgentChains;
+  private created = false;
+  private readonly active = new Map<number, number>();
+
+  constructor(
+    private readonly iptables: Iptables,
+    agentId: string,
+    private readonly agentGid: number,
+    private readonly excludeSources: readonly string[],
+  ) {
+    this.chains = agentChains(agentId);
+  }
+
+  add(port: number, toPort: number): void {
+    this.ensureChains();
+    if (this.active.has(port)) throw new IptablesError(`Port ${port} is already redirected by this agent.`);
+    this.iptables.nat(["-A", this.chains.prerouting, ...this.preroutingSpec(port, toPort)]);
+    this.iptables.nat(["-A", this.chains.output, ...this.outputSpec(port, toPort)]);
+    this.active.set(port, toPort);
+  }
+
+  remove(port: number): void {
+    const toPort = this.active.get(port);
+    if (toPort === undefined) return;
+    this.active.delete(port);
+    this.iptables.tryNat(["-D", this.chains.prerouting, ...this.preroutingSpec(port, toPort)]);
+    this.iptables.tryNat(["-D", this.chains.output, ...this.outputSpec(port, toPort)]);
+  }
+
+  /** Removes both chains; the object can add again afterwards. */
+  removeAll(agentId: string): void {
+    this.active.clear();
+    this.created = false;
+    removeAgentChains(this.iptables, agentId);
+  }
+
+  private preroutingSpec(port: number, toPort: number): string[] {
+    return ["-p", "tcp", "--dport", String(port), "-j", "REDIRECT", "--to-ports", String(toPort)];
+  }
+
+  private outputSpec(port: number, toPort: number): string[] {
+    // Only connections to the pod's own addresses: the app's outgoing calls to port N
+    // elsewhere must not be caught.
+    return ["-p", "tcp", "--dport", String(port), "-m", "addrtype", "--dst-type", "LOCAL", "-j", "REDIRECT", "--to-ports", String(toPort)];
+  }
+
+  private ensureChains(): void {
+    if (this.created) return;
+    const { prerouting, output } = this.chains;
+    this.iptables.nat(["-N", prerouting]);
+    for (const source of this.excludeSources) this.iptables.nat(["-A", prerouting, "-s", source, "-j", "RETURN"]);
+    this.iptables.nat(["-N", output]);
+    this.iptables.nat(["-A", output, "-m", "owner", "--gid-owner", String(this.agentGid), "-j", "RETURN"]);
+    // Insert the jumps last, so no packet meets a half-built chain.
+    this.iptables.nat(["-I", "PREROUTING", "1", "-j", prerouting]);
+    this.iptables.nat(["-I", "OUTPUT", "1", "-j", output]);
+    this.created = true;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The worker: the gRPC server and everything it serves. It runs with the agent gid (the
+ * guard starts it so), which the OUTPUT rules let through. It exits, removing its rules
+ * and continuing a paused target, when the last session has been gone for the
+ * communication timeout, on SIGTERM/SIGINT, when the guard goes away, and on a crash.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { agentService } from "@mirrord-ts/protocol";
+import type { AgentHandlers } from "@mirrord-ts/protocol";
+import type { AgentArgs } from "./args.js";
+import { unary } from "./calls.js";
+import { lookupHost } from "./dns/lookup.js";
+import { IncomingTraffic } from "./incoming/service.js";
+import { AgentRedirects, Iptables } from "./lifecycle/iptables.js";
+import { SessionRegistry } from "./lifecycle/sessions.js";
+import { Log } from "./log.js";
+import { connectTcpHandler } from "./outgoing/tcp.js";
+import { udpSocketHandler } from "./outgoing/udp.js";
+import { sessionHandler } from "./session-service.js";
+import { TargetService } from "./target/service.js";
+
+/** The line the worker prints on stdout once it serves: what a spawner waits for. */
+export interface ReadyLine {
+  event: "ready";
+  agentId: string;
+  port: number;
+  pid: number;
+}
+
+export async function runWorker(args: AgentArgs): Promise<void> {
+  const log = new Log(`agent ${args.agentId} worker`, args.logLevel);
+  const iptables = new Iptables(args.iptables);
+  const redirects = new AgentRedirects(iptables, args.agentId, args.agentGid, args.excludeSources);
+  let exiting = false;
+
+  const shutdown = (reason: string, code: number): void => {
+    if (exiting) return;
+    exiting = true;
+    log.info(`exiting: ${reason}`);
+    try {
+      registry.closeAll(reason);
+      incoming.closeAll();
+      target.pauser?.resumeNow();
+      redirects.removeAll(args.agentId);
+    } finally {
+      server.forceShutdown();
+      process.exit(code);
+    }
+  };
+
+  const registry = new SessionRegistry(
+    args.communicationTimeoutMs,
+    () => shutdown(`no session for ${args.communicationTimeoutMs} ms`, 0),
+    (session, reason) => log.info(`session ${session.id} ended: ${reason}`),
+  );
+  const incoming = new IncomingTraffic(registry, redirects, log);
+  const target = new TargetService(registry, args.targetPid);
+
+  const handlers: AgentHandlers = {
+    Session: sessionHandler(registry, args, log),
+    ConnectTcp: connectTcpHandler(registry),
+    UdpSocket: udpSocketHandler(registry),
+    LookupHost: unary(registry, (request) => lookupHost(args.resolvRoot, request)),
+    Steal: incoming.stealHandler(),
+    Mirror: incoming.mirrorHandler(),
+    ...target.handlers(),
+  };
+
+  const server = new grpc.Server({
+    // Find dead HTTP/2 connections (a killed client behind a port-forward) without traffic.
+    "grpc.keepalive_time_ms": 10_000,
+    "grpc.keepalive_timeout_ms": 5_000,
+    "grpc.keepalive_permit_without_calls": 1,
+    "grpc.max_receive_message_length": 64 * 1024 * 1024,
+  });
+  server.addService(agentService().service, handlers);
+
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => shutdown(`got ${signal}`, 0));
+  // The guard holds the IPC channel; if it is gone, nobody would clean up after us.
+  process.on("disconnect", () => shutdown("the guard process is gone", 0));
+  process.on("uncaughtException", (error) => {
+    log.error(`crash: ${error.stack ?? error.message}`);
+    shutdown("uncaught exception", 70);
+  });
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${args.listenHost}:${args.port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  const ready: ReadyLine = { event: "ready", agentId: args.agentId, port, pid: process.pid };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  log.info(`serving on ${args.listenHost}:${port}; communication timeout ${args.communicationTimeoutMs} ms; target pid ${args.targetPid ?? "none"}`);
+}

@@ -1,0 +1,29 @@
+/** Starts the agent (guard + worker) inside a test namespace and waits for its ready line. */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ReadyLine } from "../src/index.js";
+import { type NetnsProcess, type TestNetns, waitFor } from "./netns.js";
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface RunningAgent extends NetnsProcess {
+  ready: ReadyLine;
+  address: string;
+}
+
+export async function startAgent(ns: TestNetns, args: readonly string[], options: { bundle?: boolean } = {}): Promise<RunningAgent> {
+  const entry = options.bundle ? [join(packageDir, "dist/agent.js")] : ["--import", "tsx", join(packageDir, "src/main.ts")];
+  const proc = ns.spawn(process.execPath, [...entry, ...args], { cwd: packageDir });
+  let ready: ReadyLine | undefined;
+  await waitFor(
+    "the agent's ready line",
+    () => {
+      if (proc.child.exitCode !== null) throw new Error(`the agent exited (${proc.child.exitCode}): ${proc.output()}`);
+      const line = proc.output().split("\n").find((l) => l.startsWith('{"event":"ready"'));
+      if (line) ready = JSON.parse(line) as ReadyLine;
+      return ready !== undefined;
+    },
+    20_000,
+  );
+  return { ...proc, ready: ready!, address: `${ns.podIp}:${ready!.port}` };
+}

@@ -1,0 +1,137 @@
+/**
+ * A network namespace standing in for a pod: a veth pair to the host, addresses in
+ * 10.213.<index>.0/24 (host .1, "node" .3, pod .2), a blackhole route for the range so
+ * nothing addressed there can leave the machine, and the processes started in it. Every
+ * resource is removed by destroy(), which tests call in after/afterEach hooks.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+
+export interface NetnsProcess {
+  child: ChildProcess;
+  output: () => string;
+}
+
+export class TestNetns {
+  readonly name: string;
+  readonly hostIp: string;
+  readonly nodeIp: string;
+  readonly podIp: string;
+  private readonly hostVeth: string;
+  private readonly subnet: string;
+  private readonly processes = new Set<ChildProcess>();
+
+  private constructor(readonly index: number) {
+    this.name = `mts${process.pid}n${index}`;
+    this.hostVeth = `mtsh${process.pid % 100000}${index}`.slice(0, 15);
+    this.subnet = `10.213.${index}.0/24`;
+    this.hostIp = `10.213.${index}.1`;
+    this.podIp = `10.213.${index}.2`;
+    this.nodeIp = `10.213.${index}.3`;
+  }
+
+  static create(index: number): TestNetns {
+    const ns = new TestNetns(index);
+    try {
+      ns.setUp();
+    } catch (error) {
+      ns.destroy();
+      throw error;
+    }
+    return ns;
+  }
+
+  private setUp(): void {
+    // Behind the connected route (metric 0) while the veth exists; catches the rest.
+    ip("route", "replace", "blackhole", this.subnet, "metric", "4000");
+    ip("netns", "add", this.name);
+    ip("link", "add", this.hostVeth, "type", "veth", "peer", "name", "eth0", "netns", this.name);
+    ip("addr", "add", `${this.hostIp}/24`, "dev", this.hostVeth);
+    ip("addr", "add", `${this.nodeIp}/24`, "dev", this.hostVeth);
+    ip("link", "set", this.hostVeth, "up");
+    this.exec("ip", ["link", "set", "lo", "up"]);
+    this.exec("ip", ["addr", "add", `${this.podIp}/24`, "dev", "eth0"]);
+    this.exec("ip", ["link", "set", "eth0", "up"]);
+  }
+
+  exec(command: string, args: readonly string[]): string {
+    return execFileSync("ip", ["netns", "exec", this.name, command, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  /** Starts a process in the namespace; destroy() kills it by pid. */
+  spawn(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): NetnsProcess {
+    const child = spawn("ip", ["netns", "exec", this.name, command, ...args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    this.processes.add(child);
+    child.on("exit", () => this.processes.delete(child));
+    return { child, output: () => output };
+  }
+
+  /** The nat table as iptables-save shows it inside the namespace. */
+  natRules(): string {
+    return this.exec("iptables-save", ["-t", "nat"]);
+  }
+
+  destroy(): void {
+    for (const child of this.processes) {
+      // `ip netns exec` execs the command, so the child's pid is the process itself.
+      if (child.pid && child.exitCode === null) {
+        try {
+          process.kill(child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    this.processes.clear();
+    for (const pid of this.pidsInside()) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    tryIp("netns", "del", this.name); // takes the veth pair and the namespace's rules with it
+    tryIp("link", "del", this.hostVeth);
+    tryIp("route", "del", "blackhole", this.subnet, "metric", "4000");
+  }
+
+  /** Processes still in this namespace (e.g. a worker whose guard was killed). */
+  pidsInside(): number[] {
+    try {
+      return execFileSync("ip", ["netns", "pids", this.name], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map(Number);
+    } catch {
+      return [];
+    }
+  }
+}
+
+function ip(...args: string[]): void {
+  execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
+}
+
+function tryIp(...args: string[]): void {
+  try {
+    ip(...args);
+  } catch {
+    // already gone
+  }
+}
+
+/** Waits for `check` to hold, polling; throws with `what` after timeoutMs. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
