@@ -1,0 +1,131 @@
+// Real programs under the layer: their connects to a TEST-NET address are
+// redirected by the session to a local HTTP server (never sent: the prefix is
+// blackholed for the duration), and they see the original peer.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureBlackhole } from "./test-support/blackhole.js";
+import { buildGo, buildJava, realPython } from "./test-support/programs.js";
+import { describeRun } from "./test-support/run.js";
+import { BODY, REMOTE, TestSession } from "./test-support/test-session.js";
+
+const URL_REMOTE = `http://${REMOTE.ip}:${REMOTE.port}/`;
+
+describe("redirected connects of real programs", function () {
+  let session: TestSession;
+  let removeBlackhole: () => void = () => {};
+  let buildDir: string;
+  let python: string;
+
+  before(async function () {
+    removeBlackhole = ensureBlackhole();
+    python = await realPython();
+    buildDir = mkdtempSync(join(tmpdir(), "layer-programs-"));
+  });
+  after(function () {
+    removeBlackhole();
+    rmSync(buildDir, { recursive: true, force: true });
+  });
+  beforeEach(async function () {
+    session = await TestSession.start();
+  });
+  afterEach(async function () {
+    await session.close();
+  });
+
+  function assertRedirected(pid: number): void {
+    assert.ok(
+      session.redirected.some((r) => r.pid === pid),
+      `no connect of pid ${pid} reached the session: ${JSON.stringify(session.notifications.map((n) => [n.pid, n.syscall]))}`,
+    );
+  }
+
+  it("curl (non-blocking connect answered EINPROGRESS) gets the local answer and reports the original peer", async function () {
+    const r = await session.runPreloaded("curl", ["-sS", "-m", "10", "-w", "\npeer=%{remote_ip}:%{remote_port}", URL_REMOTE]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.ok(r.stdout.startsWith(BODY), describeRun(r));
+    assert.match(r.stdout, /peer=203\.0\.113\.10:80$/);
+    assertRedirected(r.pid);
+    assert.deepEqual(session.errors, []);
+  });
+
+  it("python3 urllib, and getpeername shows 203.0.113.10:80 (also through an IPv4-mapped IPv6 socket)", async function () {
+    const script = [
+      "import socket, urllib.request",
+      `print(urllib.request.urlopen('${URL_REMOTE}', timeout=10).read().decode(), end='')`,
+      `s = socket.create_connection(('${REMOTE.ip}', ${REMOTE.port}), timeout=10)`,
+      "print('peer4', s.getpeername())",
+      "s6 = socket.socket(socket.AF_INET6)",
+      `s6.connect(('::ffff:${REMOTE.ip}', ${REMOTE.port}))`,
+      "print('peer6', s6.getpeername()[:2])",
+    ].join("\n");
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.ok(r.stdout.startsWith(BODY), describeRun(r));
+    assert.match(r.stdout, /peer4 \('203\.0\.113\.10', 80\)/);
+    assert.match(r.stdout, /peer6 \('::ffff:203\.0\.113\.10', 80\)/);
+    const mapped = session.notificationsOf(r.pid).find((n) => n.addr?.family === "inet6");
+    assert.equal(mapped?.addr?.ipv4, REMOTE.ip);
+  });
+
+  it("node http.get", async function () {
+    const script = `require('http').get('${URL_REMOTE}', (res) => res.pipe(process.stdout)).on('error', (e) => { console.error(e); process.exit(1); })`;
+    const r = await session.runPreloaded(process.execPath, ["-e", script]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout, BODY);
+    assertRedirected(r.pid);
+  });
+
+  it("java 17 HttpURLConnection", async function () {
+    const classpath = await buildJava(buildDir);
+    const r = await session.runPreloaded("java", ["-cp", classpath, "HttpGet", REMOTE.ip], { timeoutMs: 90_000 });
+    assert.equal(r.code, 0, describeRun(r));
+    assert.match(r.stdout, /status: 200\nbody: hello from the session/);
+    assertRedirected(r.pid);
+  });
+
+  it("a cgo Go program through LD_PRELOAD", async function () {
+    const bin = await buildGo("go-http", buildDir, true);
+    const r = await session.runPreloaded(bin, [`${REMOTE.ip}:${REMOTE.port}`]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.match(r.stdout, /body: hello from the session/);
+    assert.match(r.stdout, /status: HTTP\/1.1 200 OK/);
+    assert.match(r.stdout, /remote: 203\.0\.113\.10:80/);
+  });
+
+  it("a statically linked Go program through the launcher", async function () {
+    const bin = await buildGo("go-http", buildDir, false);
+    const r = await session.runLaunched(bin, [`${REMOTE.ip}:${REMOTE.port}`]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.match(r.stdout, /body: hello from the session/);
+    assert.match(r.stdout, /remote: 203\.0\.113\.10:80/);
+    assert.equal(session.hellos[0]?.kind, "launcher");
+    assert.equal(session.hellos[0]?.exe, bin);
+    assertRedirected(r.pid); // the launcher execs: same pid
+  });
+
+  it("a child exec'd by an intercepted python is intercepted too, and announces itself", async function () {
+    const child = `import urllib.request; print(urllib.request.urlopen('${URL_REMOTE}', timeout=10).read().decode(), end='')`;
+    const script = `import subprocess, sys; subprocess.run([sys.executable, '-c', ${JSON.stringify(child)}], check=True)`;
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout, BODY);
+    const inherited = session.hellos.find((h) => h.kind === "inherited" && h.argv.includes(child));
+    assert.ok(inherited, `hellos: ${JSON.stringify(session.hellos)}`);
+    assert.equal(inherited.ppid, r.pid);
+    assertRedirected(inherited.pid);
+    assert.equal(session.supervisor.stats().attached, 1, "the child must not stack a second filter");
+  });
+
+  it("loopback connects pass natively: JavaScript never sees them", async function () {
+    const before = session.supervisor.stats();
+    const r = await session.runPreloaded("curl", ["-sS", "-m", "10", `http://127.0.0.1:${session.serverPort}/`]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout, BODY);
+    const after = session.supervisor.stats();
+    assert.deepEqual(session.notificationsOf(r.pid), []);
+    assert.equal(after.sentToSession, before.sentToSession);
+    assert.ok(after.passedNatively > before.passedNatively, JSON.stringify(after));
+  });
+});

@@ -1,0 +1,3 @@
+module mirrord-layer-test/gohello
+
+go 1.21

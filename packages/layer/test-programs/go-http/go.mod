@@ -1,0 +1,3 @@
+module mirrord-layer-test/gohttp
+
+go 1.21
