@@ -1,0 +1,110 @@
+import { strict as assert } from "node:assert";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AgentConnection } from "@mirrord-ts/agent-client";
+import { type RunningAgent, startAgent } from "./agent-process.js";
+import { type NetnsProcess, TestNetns, waitFor } from "./netns.js";
+
+/** A process in its own root (chroot), like a container's main process. */
+function startChrooted(ns: TestNetns, root: string, marker: string): NetnsProcess {
+  const script = "import os,sys,time; os.chroot(sys.argv[1]); os.chdir('/'); print('ready', flush=True); time.sleep(3600)";
+  return ns.spawn("python3", ["-c", script, root], { env: { PATH: process.env.PATH, MARKER: marker, SHARED: `from-${marker}` } });
+}
+
+function processState(pid: number): string {
+  // /proc/<pid>/stat: "pid (comm) S ..."; the state follows the last ")".
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+}
+
+describe("agent in a network namespace: env, files and pause of the target", function () {
+  this.timeout(60_000);
+  let ns: TestNetns;
+  let rootA: string;
+  let rootB: string;
+  let target: NetnsProcess;
+  let agent: RunningAgent;
+  let client: AgentConnection | undefined;
+
+  before(async () => {
+    ns = TestNetns.create(12);
+    rootA = mkdtempSync(join(tmpdir(), "mirrord-root-a-"));
+    rootB = mkdtempSync(join(tmpdir(), "mirrord-root-b-"));
+    for (const [root, name] of [
+      [rootA, "a"],
+      [rootB, "b"],
+    ] as const) {
+      mkdirSync(join(root, "etc"));
+      mkdirSync(join(root, "data/sub"), { recursive: true });
+      writeFileSync(join(root, "etc/hostname"), `pod-${name}\n`);
+      writeFileSync(join(root, "data/big.bin"), Buffer.alloc(700_000, name));
+      writeFileSync(join(root, "data/sub/x.txt"), "x");
+    }
+    symlinkSync("/etc/hostname", join(rootA, "data/abs-link")); // absolute: must stay inside the root
+    symlinkSync("../../../../../../etc/hostname", join(rootA, "data/rel-escape"));
+    symlinkSync("/../../../../etc/passwd", join(rootA, "data/passwd-escape"));
+    symlinkSync("loop2", join(rootA, "data/loop1"));
+    symlinkSync("loop1", join(rootA, "data/loop2"));
+    target = startChrooted(ns, rootA, "first");
+    const other = startChrooted(ns, rootB, "second");
+    await waitFor("both target processes", () => target.output().includes("ready") && other.output().includes("ready"));
+    agent = await startAgent(ns, ["--target-pid", String(target.child.pid), "--communication-timeout", "5"]);
+    client = await AgentConnection.connect(agent.address);
+  });
+
+  after(() => {
+    client?.close();
+    ns?.destroy();
+    for (const root of [rootA, rootB]) if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it("returns the targeted process's environment only", async () => {
+    const env = await client!.getEnv();
+    assert.equal(env.MARKER, "first");
+    assert.equal(env.SHARED, "from-first");
+    assert.equal(client!.hello.targetPid, target.child.pid);
+  });
+
+  it("reads a file of the target's root, in chunks", async () => {
+    assert.equal((await client!.readWholeFile("/etc/hostname")).toString(), "pod-a\n");
+    const big = await client!.readWholeFile("/data/big.bin");
+    assert.equal(big.length, 700_000);
+    assert.ok(big.every((b) => b === "a".charCodeAt(0)));
+  });
+
+  it("stats and lists directories as the target sees them", async () => {
+    const stat = await client!.statFile("/data/big.bin");
+    assert.equal(stat.type, "FILE_TYPE_FILE");
+    assert.equal(stat.size, 700_000);
+    const entries = await client!.readDir("/data");
+    const byName = Object.fromEntries(entries.map((e) => [e.name, e.type]));
+    assert.equal(byName.sub, "FILE_TYPE_DIRECTORY");
+    assert.equal(byName["abs-link"], "FILE_TYPE_SYMLINK");
+    assert.equal(byName["big.bin"], "FILE_TYPE_FILE");
+  });
+
+  it("never leaves the root through .. or symlinks", async () => {
+    assert.equal((await client!.readWholeFile("/../../../../etc/hostname")).toString(), "pod-a\n");
+    assert.equal((await client!.readWholeFile("/data/abs-link")).toString(), "pod-a\n");
+    assert.equal((await client!.readWholeFile("/data/rel-escape")).toString(), "pod-a\n");
+    // The host has /etc/passwd; the target's root has none.
+    await assert.rejects(client!.readWholeFile("/data/passwd-escape"), (e: { code?: string }) => e.code === "ENOENT");
+    await assert.rejects(client!.readWholeFile("/../etc/passwd"), (e: { code?: string }) => e.code === "ENOENT");
+    await assert.rejects(client!.statFile("/data/loop1"), (e: { code?: string }) => e.code === "ELOOP");
+  });
+
+  it("stops and continues the target, and continues it when the session ends", async () => {
+    const pid = target.child.pid!;
+    assert.equal(await client!.pause(true), true);
+    await waitFor("the target to stop", () => processState(pid) === "T");
+    assert.equal(await client!.pause(false), false);
+    await waitFor("the target to run again", () => processState(pid) !== "T");
+
+    assert.equal(await client!.pause(true), true);
+    await waitFor("the target to stop", () => processState(pid) === "T");
+    client!.close();
+    client = undefined;
+    await waitFor("the target to run again after the session closed", () => processState(pid) !== "T", 5000);
+  });
+});
