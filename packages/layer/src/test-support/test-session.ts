@@ -19,8 +19,10 @@ export class TestSession {
   readonly notifications: Notification[] = [];
   readonly errors: string[] = [];
   readonly redirected: { pid: number; fd: number }[] = [];
-  /** Hellos for which this returns true are answered "skip". */
-  skipWhen: (hello: Hello) => boolean = () => false;
+  /** How hellos are answered (default: install with the policy's groups). */
+  verdict: (hello: Hello) => HelloVerdict = () => ({});
+  /** A test's own handling; return true when it answered the notification. */
+  handle: (n: Notification) => boolean = () => false;
   readonly #peers = new Map<string, Buffer>();
 
   private constructor(
@@ -47,12 +49,13 @@ export class TestSession {
 
   #hello(hello: Hello): HelloVerdict {
     this.hellos.push(hello);
-    return this.skipWhen(hello) ? { skip: true } : {};
+    return this.verdict(hello);
   }
 
   #notification(n: Notification): void {
     this.notifications.push(n);
     const key = `${n.pid}:${n.fd}`;
+    if (this.handle(n)) return;
     if (n.syscall === "connect" && n.addr?.ipv4 === REMOTE.ip && n.addr.port === REMOTE.port) {
       this.#peers.set(key, n.addr.raw);
       this.redirected.push({ pid: n.pid, fd: n.fd! });

@@ -1,0 +1,215 @@
+// The layer's mechanics with real processes: hello verdicts, the natively
+// answered cases, file and inbound notifications, ADDFD, a dead supervisor.
+import assert from "node:assert/strict";
+import { closeSync, openSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { errno } from "./errno.js";
+import { ALL_GROUPS, DEFAULT_GROUPS, SyscallGroup } from "./groups.js";
+import { checkKernel } from "./kernel.js";
+import { addon } from "./native.js";
+import { layerPaths } from "./paths.js";
+import { rawPolicy } from "./policy.js";
+import { ensureBlackhole } from "./test-support/blackhole.js";
+import { realPython } from "./test-support/programs.js";
+import { describeRun, run } from "./test-support/run.js";
+import { REMOTE, TestSession } from "./test-support/test-session.js";
+
+describe("layer mechanics", function () {
+  let session: TestSession;
+  let python: string;
+  let removeBlackhole: () => void = () => {};
+
+  before(async function () {
+    removeBlackhole = ensureBlackhole();
+    python = await realPython();
+  });
+  after(function () {
+    removeBlackhole();
+  });
+  beforeEach(async function () {
+    session = await TestSession.start();
+  });
+  afterEach(async function () {
+    await session.close();
+  });
+
+  it("this kernel has every feature the layer needs", function () {
+    const k = checkKernel();
+    assert.deepEqual(k.missing, [], k.problem);
+    assert.equal(k.problem, undefined);
+    assert.match(k.release, /^\d+\.\d+/);
+  });
+
+  it("the TypeScript groups match the native syscall table", function () {
+    const table = addon().syscallTable();
+    const byName = new Map(table.map((s) => [s.name, s.group]));
+    assert.equal(byName.get("connect"), SyscallGroup.netOut);
+    assert.equal(byName.get("bind"), SyscallGroup.netIn);
+    assert.equal(byName.get("getpeername"), SyscallGroup.netNames);
+    assert.equal(byName.get("openat"), SyscallGroup.files);
+    for (const s of table) assert.ok((s.group & ALL_GROUPS) === s.group, s.name);
+  });
+
+  it("io_uring_setup fails with ENOSYS under the filter (and works without it)", async function () {
+    const script = [
+      "import ctypes",
+      "libc = ctypes.CDLL(None, use_errno=True)",
+      "params = ctypes.create_string_buffer(120)",
+      "r = libc.syscall(425, 4, params)",
+      "print(r, ctypes.get_errno())",
+    ].join("\n");
+    const bare = await run(python, ["-c", script]);
+    assert.doesNotMatch(bare.stdout, /^-1 38$/m, "io_uring must work without the layer for this test to mean anything");
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout.trim(), "-1 38");
+    assert.deepEqual(session.notificationsOf(r.pid), [], "answered by the filter itself");
+  });
+
+  it("a process whose hello is answered skip runs without a filter", async function () {
+    session.verdict = (h) => (h.argv.includes("skip-me") ? { skip: true } : {});
+    const script = "import os, sys; print([l for l in open('/proc/self/status') if l.startswith('Seccomp:')][0].split()[1], os.environ.get('MIRRORD_LAYER_ACTIVE'))";
+    const skipped = await session.runPreloaded(python, ["-c", script, "skip-me"]);
+    assert.equal(skipped.stdout.trim(), "0 None", describeRun(skipped));
+    const filtered = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(filtered.stdout.trim(), `2 ${filtered.pid}`, describeRun(filtered));
+    assert.equal(session.supervisor.stats().attached, 1);
+  });
+
+  it("an inherited child answered skip has all its calls passed natively", async function () {
+    session.verdict = (h) => (h.kind === "inherited" ? { skip: true } : {});
+    const child = `import socket; s = socket.socket(); s.settimeout(5); print('child', s.connect_ex(('${REMOTE.ip}', ${REMOTE.port})))`;
+    const script = `import subprocess, sys; subprocess.run([sys.executable, '-c', ${JSON.stringify(child)}])`;
+    const r = await session.runPreloaded(python, ["-c", script]);
+    const inherited = session.hellos.find((h) => h.kind === "inherited" && h.argv.includes(child));
+    assert.ok(inherited, describeRun(r));
+    // Passed untouched, the connect meets the blackhole route: EINVAL, nothing sent.
+    assert.match(r.stdout, /child (22|101|113)/, describeRun(r));
+    assert.deepEqual(session.notificationsOf(inherited.pid), []);
+  });
+
+  it("ignored ports pass natively", async function () {
+    session.supervisor.setPolicy({ ignorePorts: [[79, 81]] });
+    const script = `import socket; s = socket.socket(); print(s.connect_ex(('${REMOTE.ip}', ${REMOTE.port})))`;
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.match(r.stdout, /^(22|101|113)$/m, describeRun(r));
+    assert.deepEqual(session.notificationsOf(r.pid), []);
+  });
+
+  it("sendto and sendmsg with MSG_FASTOPEN reach the session with their address", async function () {
+    session.handle = (n) => {
+      if (n.syscall !== "sendto" && n.syscall !== "sendmsg") return false;
+      session.supervisor.respond(n, { error: errno.ECONNREFUSED });
+      return true;
+    };
+    const script = [
+      "import socket",
+      "MSG_FASTOPEN = 0x20000000",
+      `addr = ('${REMOTE.ip}', ${REMOTE.port})`,
+      "for send in (lambda s: s.sendto(b'x', MSG_FASTOPEN, addr), lambda s: s.sendmsg([b'x'], [], MSG_FASTOPEN, addr)):",
+      "    s = socket.socket()",
+      "    try: send(s)",
+      "    except OSError as e: print('errno', e.errno)",
+      "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+      "print('udp-local', u.sendto(b'x', ('127.0.0.1', 9)))",
+    ].join("\n");
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout, `errno ${errno.ECONNREFUSED}\nerrno ${errno.ECONNREFUSED}\nudp-local 1\n`);
+    const sends = session.notificationsOf(r.pid).filter((n) => n.syscall === "sendto" || n.syscall === "sendmsg");
+    assert.deepEqual(sends.map((n) => [n.syscall, n.addr?.ipv4, n.addr?.port]), [
+      ["sendto", REMOTE.ip, REMOTE.port],
+      ["sendmsg", REMOTE.ip, REMOTE.port],
+    ]);
+  });
+
+  it("inbound calls reach the session when the policy asks for them", async function () {
+    session.supervisor.setPolicy({ inbound: "session" });
+    const script = "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); print('ok')";
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.stdout, "ok\n", describeRun(r));
+    const calls = session.notificationsOf(r.pid).map((n) => n.syscall);
+    assert.ok(calls.includes("bind") && calls.includes("listen"), calls.join(","));
+    const bind = session.notificationsOf(r.pid).find((n) => n.syscall === "bind");
+    assert.equal(bind?.addr?.address, "127.0.0.1");
+  });
+
+  it("opens reach the session when the process traps files; addFd with send answers one", async function () {
+    const served = join(session.dir, "served.txt");
+    writeFileSync(served, "from the session's side\n");
+    session.verdict = () => ({ groups: DEFAULT_GROUPS | SyscallGroup.files });
+    session.supervisor.setPolicy({ files: { toSession: true, localPrefixes: ["/usr", "/lib", "/etc", "/proc", "/dev", "/root", "/tmp", "/sys", "/bin"] } });
+    session.handle = (n) => {
+      if (n.group !== SyscallGroup.files) return false;
+      if (n.path === "/remote/config.txt" && (n.syscall === "openat" || n.syscall === "open")) {
+        const fd = openSync(served, "r");
+        try {
+          session.supervisor.addFd(n, fd, { send: true, cloexec: true });
+        } finally {
+          closeSync(fd);
+        }
+      } else if (n.path?.startsWith("/remote/")) {
+        session.supervisor.respond(n, { error: errno.ENOENT });
+      } else {
+        session.supervisor.respond(n, { continue: true });
+      }
+      return true;
+    };
+    const r = await session.runPreloaded(python, ["-c", "print(open('/remote/config.txt').read(), end='')"]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout, "from the session's side\n");
+    const opens = session.notificationsOf(r.pid).filter((n) => n.path === "/remote/config.txt");
+    assert.ok(opens.some((n) => n.syscall === "openat"), JSON.stringify(opens.map((n) => n.syscall)));
+    assert.ok(
+      session.notificationsOf(r.pid).every((n) => !n.path?.startsWith("/usr/")),
+      "paths under local prefixes are answered natively",
+    );
+  });
+
+  it("after the supervisor is gone, trapped calls fail with ENOSYS", async function () {
+    const script = [
+      "import socket, sys",
+      "sys.stdin.readline()",
+      `s = socket.socket(); print(s.connect_ex(('${REMOTE.ip}', ${REMOTE.port})), flush=True)`,
+    ].join("\n");
+    let attached!: () => void;
+    const ready = new Promise<void>((resolve) => (attached = resolve));
+    session.verdict = () => {
+      setTimeout(attached, 50);
+      return {};
+    };
+    const result = session.runPreloaded(python, ["-c", script], {
+      input: (stdin) => {
+        void ready.then(() => {
+          session.supervisor.close();
+          stdin.end("go\n");
+        });
+      },
+    });
+    const r = await result;
+    assert.equal(r.stdout.trim(), String(errno.ENOSYS), describeRun(r));
+  });
+
+  it("the launcher refuses to start a program when the session is unreachable", async function () {
+    const r = await run(layerPaths.launcher, [join(session.dir, "nobody.sock"), "--", "true"]);
+    assert.equal(r.code, 126);
+    assert.match(r.stderr, /cannot reach the session/);
+    const usage = await run(layerPaths.launcher, []);
+    assert.equal(usage.code, 2);
+  });
+
+  it("the preload library says so and runs the program unintercepted when the session is unreachable", async function () {
+    const r = await run(python, ["-c", "print('ran')"], {
+      env: { LD_PRELOAD: layerPaths.preload, MIRRORD_LAYER_SOCKET: join(session.dir, "nobody.sock") },
+    });
+    assert.equal(r.stdout, "ran\n");
+    assert.match(r.stderr, /mirrord layer: not intercepting .* cannot reach the session/);
+  });
+
+  it("policy ports must be valid", function () {
+    assert.throws(() => rawPolicy({ ignorePorts: [70000] }), /ignorePorts/);
+    const bitmap = rawPolicy({ ignorePorts: [80, [8000, 8002]] }).ignoredPorts;
+    const on = (p: number) => (bitmap[p >> 3]! >> (p & 7)) & 1;
+    assert.deepEqual([79, 80, 81, 7999, 8000, 8001, 8002, 8003].map(on), [0, 1, 0, 0, 1, 1, 1, 0]);
+  });
+});
