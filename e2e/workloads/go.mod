@@ -1,0 +1,3 @@
+module mirrord-ts.local/e2e/workloads
+
+go 1.24
