@@ -9,6 +9,7 @@ export {
   type Hello,
   type HelloKind,
   type HelloVerdict,
+  type NameAnswer,
   type Notification,
   type SocketAddress,
   type SupervisorHandlers,

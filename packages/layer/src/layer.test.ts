@@ -190,6 +190,15 @@ describe("layer mechanics", function () {
     assert.equal(r.stdout.trim(), String(errno.ENOSYS), describeRun(r));
   });
 
+  it("getpeername of a redirected socket can be answered from JavaScript (readMemory/writeMemory)", async function () {
+    session.peerAnswer = "session";
+    const script = `import socket; s = socket.create_connection(('${REMOTE.ip}', ${REMOTE.port}), timeout=10); print(s.getpeername(), s.getsockname()[0])`;
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.stdout, "('203.0.113.10', 80) 127.0.0.1\n", describeRun(r));
+    assert.ok(session.notificationsOf(r.pid).some((n) => n.syscall === "getpeername"));
+    assert.ok(!session.notificationsOf(r.pid).some((n) => n.syscall === "getsockname"), "getsockname passes natively");
+  });
+
   it("the launcher refuses to start a program when the session is unreachable", async function () {
     const r = await run(layerPaths.launcher, [join(session.dir, "nobody.sock"), "--", "true"]);
     assert.equal(r.code, 126);

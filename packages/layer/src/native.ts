@@ -46,6 +46,8 @@ export interface RawKernelCheck {
   pidfdGetfd: boolean;
 }
 
+export type RawNameRule = "pass" | "session" | Buffer;
+
 declare const handleBrand: unique symbol;
 export type RawHandle = { readonly [handleBrand]: true };
 
@@ -54,12 +56,13 @@ export interface LayerAddon {
   closeSupervisor(h: RawHandle): void;
   setPolicy(h: RawHandle, policy: RawPolicy): void;
   setSkipped(h: RawHandle, tgid: number, skipped: boolean): number;
-  watchSocket(h: RawHandle, tgid: number, fd: number, inode: bigint | number, watched: boolean): number;
+  /** inode 0 stops watching; peer/local: "pass" | "session" | sockaddr bytes. */
+  watchSocket(h: RawHandle, tgid: number, fd: number, inode: bigint | number, peer: RawNameRule, local: RawNameRule): number;
   /** kind: 0 continue, 1 error, 2 value. Returns 0 or -errno. */
   respond(h: RawHandle, listener: number, id: bigint, kind: 0 | 1 | 2, error: number, value: number): number;
   idValid(h: RawHandle, listener: number, id: bigint): boolean;
   addFd(h: RawHandle, listener: number, id: bigint, srcFd: number, targetFd: number, send: boolean, cloexec: boolean): number;
-  stats(h: RawHandle): { received: number; passedNatively: number; sentToSession: number; vanished: number; attached: number };
+  stats(h: RawHandle): { received: number; passedNatively: number; answeredNatively: number; sentToSession: number; vanished: number; attached: number };
   getFd(tgid: number, fd: number): number;
   connectSocket(fd: number, ip: string, port: number): number;
   readMemory(pid: number, addr: bigint, len: number): Buffer | number;

@@ -67,6 +67,9 @@ describe("redirected connects of real programs", function () {
     assert.match(r.stdout, /peer6 \('::ffff:203\.0\.113\.10', 80\)/);
     const mapped = session.notificationsOf(r.pid).find((n) => n.addr?.family === "inet6");
     assert.equal(mapped?.addr?.ipv4, REMOTE.ip);
+    // The original peer is written back on the native thread.
+    assert.ok(session.supervisor.stats().answeredNatively >= 2, JSON.stringify(session.supervisor.stats()));
+    assert.ok(!session.notificationsOf(r.pid).some((n) => n.syscall === "getpeername"));
   });
 
   it("node http.get", async function () {

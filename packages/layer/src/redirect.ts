@@ -2,16 +2,23 @@
 // target's socket to a local endpoint, and keep telling it the original peer.
 import { closeSync, fstatSync } from "node:fs";
 import { errno } from "./errno.js";
-import type { LayerSupervisor, Notification } from "./supervisor.js";
+import type { LayerSupervisor, NameAnswer, Notification } from "./supervisor.js";
 import { connectSocket, getFd, readMemory, writeMemory } from "./target.js";
 
 /**
  * Connects the target's socket to ip:port instead of the address it asked for,
  * and answers its connect (0, or EINPROGRESS for a non-blocking socket, which
- * then completes on its own). getpeername on that socket will reach the
- * session (see answerPeerName). Returns false if the target went away.
+ * then completes on its own). By default getpeername keeps reporting the
+ * address the process asked for (answered natively) and getsockname the real
+ * local end. Returns false if the target went away.
  */
-export function redirectConnect(supervisor: LayerSupervisor, n: Notification, ip: string, port: number): boolean {
+export function redirectConnect(
+  supervisor: LayerSupervisor,
+  n: Notification,
+  ip: string,
+  port: number,
+  names: { peer?: NameAnswer; local?: NameAnswer } = {},
+): boolean {
   if (n.fd === undefined) throw new Error(`${n.syscall} carries no socket`);
   let fd: number;
   try {
@@ -29,7 +36,10 @@ export function redirectConnect(supervisor: LayerSupervisor, n: Notification, ip
       const code = (err as { errno?: number }).errno ?? errno.ECONNREFUSED;
       return supervisor.respond(n, { error: code });
     }
-    supervisor.watchSocket(n.pid, n.fd, fstatSync(fd, { bigint: true }).ino);
+    supervisor.watchSocket(n.pid, n.fd, fstatSync(fd, { bigint: true }).ino, {
+      peer: names.peer ?? n.addr?.raw ?? "pass",
+      local: names.local ?? "pass",
+    });
     return supervisor.respond(n, state === "connected" ? { val: 0 } : { error: errno.EINPROGRESS });
   } finally {
     closeSync(fd);
@@ -37,7 +47,8 @@ export function redirectConnect(supervisor: LayerSupervisor, n: Notification, ip
 }
 
 /**
- * Answers getpeername/getsockname with the given sockaddr bytes (for example
+ * From JavaScript (for a socket watched with "session"): answers
+ * getpeername/getsockname with the given sockaddr bytes (for example
  * the address the process originally connected to), truncated to the caller's
  * buffer like the kernel does.
  */

@@ -73,10 +73,15 @@ export interface SupervisorHandlers {
 export interface SupervisorStats {
   received: number;
   passedNatively: number;
+  /** get*name of watched sockets answered from stored bytes on the native thread. */
+  answeredNatively: number;
   sentToSession: number;
   vanished: number;
   attached: number;
 }
+
+/** How a watched socket's getpeername/getsockname is answered. */
+export type NameAnswer = "pass" | "session" | Buffer;
 
 type NotificationRef = Pick<Notification, "listener" | "id">;
 
@@ -171,15 +176,18 @@ export class LayerSupervisor {
   }
 
   /**
-   * getpeername/getsockname on (pid, fd) go to onNotification while the fd still
-   * names the socket with this inode (fd numbers are reused).
+   * Decides how getpeername/getsockname on (pid, fd) are answered while the fd
+   * still names the socket with this inode (fd numbers are reused): "pass"
+   * (the kernel's answer, the default), "session" (onNotification), or the
+   * sockaddr bytes to report, written on the native thread.
    */
-  watchSocket(pid: number, fd: number, inode: bigint | number): void {
-    check(addon().watchSocket(this.#handle, pid, fd, inode, true), "watchSocket");
+  watchSocket(pid: number, fd: number, inode: bigint | number, answers: { peer?: NameAnswer; local?: NameAnswer }): void {
+    if (inode === 0 || inode === 0n) throw new RangeError("watchSocket needs the socket's inode");
+    check(addon().watchSocket(this.#handle, pid, fd, inode, answers.peer ?? "pass", answers.local ?? "pass"), "watchSocket");
   }
 
   unwatchSocket(pid: number, fd: number): void {
-    check(addon().watchSocket(this.#handle, pid, fd, 0, false), "unwatchSocket");
+    check(addon().watchSocket(this.#handle, pid, fd, 0, "pass", "pass"), "unwatchSocket");
   }
 
   stats(): SupervisorStats {

@@ -433,22 +433,55 @@ static napi_value set_skipped(napi_env env, napi_callback_info info)
 	return num(env, policy_set_skipped(sup_policy(a->sup), tgid, skipped));
 }
 
-/* watchSocket(h, tgid, fd, inode, watched) */
+/* Reads a get*name rule: undefined/"pass", "session", or a Buffer of sockaddr bytes. */
+static int get_name_rule(napi_env env, napi_value v, struct name_rule *out)
+{
+	memset(out, 0, sizeof *out);
+	napi_valuetype t;
+	napi_typeof(env, v, &t);
+	if (t == napi_undefined || t == napi_null)
+		return 0;
+	bool is_buffer = false;
+	napi_is_buffer(env, v, &is_buffer);
+	if (is_buffer) {
+		void *data;
+		size_t len;
+		napi_get_buffer_info(env, v, &data, &len);
+		if (len == 0 || len > sizeof out->bytes)
+			return -1;
+		memcpy(out->bytes, data, len);
+		out->len = (uint32_t)len;
+		out->answer = NAME_BYTES;
+		return 0;
+	}
+	char word[16];
+	size_t n;
+	if (napi_get_value_string_utf8(env, v, word, sizeof word, &n) != napi_ok)
+		return -1;
+	if (strcmp(word, "session") == 0)
+		out->answer = NAME_SESSION;
+	else if (strcmp(word, "pass") != 0)
+		return -1;
+	return 0;
+}
+
+/* watchSocket(h, tgid, fd, inode, peer, local): inode 0 stops watching. */
 static napi_value watch_socket(napi_env env, napi_callback_info info)
 {
-	ARGS(5);
+	ARGS(6);
 	struct addon_sup *a = get_sup(env, argv[0]);
 	if (!a)
 		return NULL;
+	struct watched_socket w = { 0 };
 	int32_t tgid, fd;
-	uint64_t inode;
-	bool watched;
-	if (get_i32(env, argv[1], &tgid) || get_i32(env, argv[2], &fd) || get_u64(env, argv[3], &inode)
-		|| napi_get_value_bool(env, argv[4], &watched) != napi_ok) {
-		napi_throw_type_error(env, NULL, "watchSocket(h, tgid, fd, inode, watched)");
+	if (get_i32(env, argv[1], &tgid) || get_i32(env, argv[2], &fd) || get_u64(env, argv[3], &w.inode)
+		|| get_name_rule(env, argv[4], &w.peer) || get_name_rule(env, argv[5], &w.local)) {
+		napi_throw_type_error(env, NULL, "watchSocket(h, tgid, fd, inode, peer, local)");
 		return NULL;
 	}
-	return num(env, policy_set_watched(sup_policy(a->sup), tgid, fd, inode, watched));
+	w.tgid = tgid;
+	w.fd = fd;
+	return num(env, policy_set_watched(sup_policy(a->sup), tgid, fd, w.inode ? &w : NULL));
 }
 
 /* respond(h, listener, id, kind 0 continue | 1 error | 2 value, error, value) -> 0 | -errno */
@@ -519,6 +552,7 @@ static napi_value stats(napi_env env, napi_callback_info info)
 	set(env, obj, "received", num(env, (double)s.received));
 	set(env, obj, "passedNatively", num(env, (double)s.passed_natively));
 	set(env, obj, "sentToSession", num(env, (double)s.sent_to_session));
+	set(env, obj, "answeredNatively", num(env, (double)s.answered_natively));
 	set(env, obj, "vanished", num(env, (double)s.vanished));
 	set(env, obj, "attached", num(env, (double)s.attached));
 	return obj;

@@ -100,21 +100,21 @@ int policy_set_skipped(struct policy *p, pid_t tgid, int skipped)
 	return err;
 }
 
-int policy_set_watched(struct policy *p, pid_t tgid, int fd, uint64_t inode, int watched)
+int policy_set_watched(struct policy *p, pid_t tgid, int fd, const struct watched_socket *entry)
 {
 	int err = 0;
 	pthread_mutex_lock(&p->lock);
 	size_t i = 0;
 	while (i < p->watched_count && !(p->watched[i].tgid == tgid && p->watched[i].fd == fd))
 		i++;
-	if (watched) {
+	if (entry) {
 		if (i == p->watched_count) {
 			err = reserve((void **)&p->watched, &p->watched_cap, p->watched_count, sizeof *p->watched);
 			if (!err)
 				p->watched_count++;
 		}
 		if (!err)
-			p->watched[i] = (struct watched_socket){ tgid, fd, inode };
+			p->watched[i] = *entry;
 	} else if (i < p->watched_count) {
 		p->watched[i] = p->watched[--p->watched_count];
 	}
@@ -187,15 +187,17 @@ int policy_is_skipped(struct policy *p, pid_t tgid)
 	return found;
 }
 
-uint64_t policy_watched_inode(struct policy *p, pid_t tgid, int fd)
+int policy_watched_get(struct policy *p, pid_t tgid, int fd, struct watched_socket *out)
 {
-	uint64_t inode = 0;
+	int err = -ENOENT;
 	pthread_mutex_lock(&p->lock);
-	for (size_t i = 0; i < p->watched_count; i++)
-		if (p->watched[i].tgid == tgid && p->watched[i].fd == fd)
-			inode = p->watched[i].inode;
+	for (size_t i = 0; i < p->watched_count && err; i++)
+		if (p->watched[i].tgid == tgid && p->watched[i].fd == fd) {
+			*out = p->watched[i];
+			err = 0;
+		}
 	pthread_mutex_unlock(&p->lock);
-	return inode;
+	return err;
 }
 
 int policy_has_watched(struct policy *p)

@@ -8,10 +8,25 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* How getpeername/getsockname on a watched socket are answered. */
+enum name_answer {
+	NAME_PASS = 0,    /* CONTINUE: the kernel's own answer */
+	NAME_SESSION = 1, /* hand to JS */
+	NAME_BYTES = 2,   /* write the stored sockaddr natively */
+};
+
+struct name_rule {
+	enum name_answer answer;
+	uint32_t len;
+	unsigned char bytes[128];
+};
+
+/* A socket the session redirected: (tgid, fd) while the fd still names inode. */
 struct watched_socket {
 	pid_t tgid;
 	int fd;
 	uint64_t inode;
+	struct name_rule peer, local;
 };
 
 struct policy {
@@ -24,7 +39,7 @@ struct policy {
 	unsigned default_groups;          /* hello verdict groups when JS names none */
 	pid_t *skipped;                   /* thread groups whose calls all pass */
 	size_t skipped_count, skipped_cap;
-	struct watched_socket *watched;   /* redirected sockets: get*name goes to JS */
+	struct watched_socket *watched;   /* redirected sockets and their get*name answers */
 	size_t watched_count, watched_cap;
 };
 
@@ -36,7 +51,8 @@ void policy_set_ports(struct policy *p, const uint8_t *bitmap);
 void policy_set_flags(struct policy *p, int inbound_to_session, int files_to_session, unsigned default_groups);
 int policy_set_local_prefixes(struct policy *p, char *const *prefixes, size_t count);
 int policy_set_skipped(struct policy *p, pid_t tgid, int skipped);
-int policy_set_watched(struct policy *p, pid_t tgid, int fd, uint64_t inode, int watched);
+/* entry NULL: stop watching (tgid, fd). */
+int policy_set_watched(struct policy *p, pid_t tgid, int fd, const struct watched_socket *entry);
 
 /* Readers take the lock themselves. */
 int policy_port_ignored(struct policy *p, uint16_t port);
@@ -46,8 +62,8 @@ int policy_path_is_local(struct policy *p, const char *path);
 unsigned policy_default_groups(struct policy *p);
 int policy_has_skipped(struct policy *p);
 int policy_is_skipped(struct policy *p, pid_t tgid);
-/* The inode recorded for (tgid, fd), 0 when not watched. */
-uint64_t policy_watched_inode(struct policy *p, pid_t tgid, int fd);
+/* Copies the entry for (tgid, fd); 0 when found, -ENOENT otherwise. */
+int policy_watched_get(struct policy *p, pid_t tgid, int fd, struct watched_socket *out);
 int policy_has_watched(struct policy *p);
 
 #endif

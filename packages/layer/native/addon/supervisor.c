@@ -444,13 +444,37 @@ static int read_sockaddr(const struct seccomp_notif *req, const struct layer_sys
 	return 0;
 }
 
+/* Writes a stored sockaddr as the kernel would (truncated to the caller's
+ * buffer, full length reported) and answers 0. Returns 2 (answered), 1 to
+ * pass when the caller's pointers are bad, -1 when the target went away. */
+static int answer_name(struct supervisor *s, struct listener *l, const struct seccomp_notif *req, const struct name_rule *rule)
+{
+	uint32_t room;
+	uint64_t addr = req->data.args[1], lenp = req->data.args[2];
+	if (!addr || !lenp || target_read(req->pid, lenp, &room, sizeof room) != 0)
+		return 1;
+	if (!still_valid(l, req->id))
+		return -1;
+	uint32_t n = rule->len < room ? rule->len : room;
+	if (target_write(req->pid, addr, rule->bytes, n) != (ssize_t)n
+		|| target_write(req->pid, lenp, &rule->len, sizeof rule->len) != (ssize_t)sizeof rule->len)
+		return 1;
+	struct seccomp_notif_resp resp = { .id = req->id };
+	if (ioctl(l->fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
+		STAT_ADD(s, answered_natively);
+	else
+		STAT_ADD(s, vanished);
+	return 2;
+}
+
 static int is_outgoing(const struct layer_syscall *sc)
 {
 	return sc->group == LAYER_GROUP_NET_OUT;
 }
 
 /* Decides on the native thread. Returns 1 to pass (CONTINUE), 0 to hand the
- * filled event to the session, -1 when the notification is no longer valid. */
+ * filled event to the session, 2 when already answered natively, -1 when the
+ * notification is no longer valid. */
 static int decide(struct supervisor *s, struct listener *l, const struct seccomp_notif *req,
 	const struct layer_syscall *sc, struct sup_event *ev)
 {
@@ -490,10 +514,15 @@ static int decide(struct supervisor *s, struct listener *l, const struct seccomp
 		if (ev->tgid <= 0)
 			ev->tgid = target_tgid(req->pid);
 		int fd = (int)req->data.args[0];
-		uint64_t inode = policy_watched_inode(p, ev->tgid, fd);
-		if (!inode || inode != target_fd_inode(ev->tgid, fd))
+		struct watched_socket w;
+		if (policy_watched_get(p, ev->tgid, fd, &w) != 0 || w.inode != target_fd_inode(ev->tgid, fd))
 			return 1;
-		return 0;
+		const struct name_rule *rule = sc->nr == SYS_getpeername ? &w.peer : &w.local;
+		if (rule->answer == NAME_PASS)
+			return 1;
+		if (rule->answer == NAME_SESSION)
+			return 0;
+		return answer_name(s, l, req, rule);
 	}
 	case LAYER_ARGS_PATH0:
 	case LAYER_ARGS_DIRFD_PATH1: {
@@ -535,9 +564,9 @@ static void notification_receive(struct supervisor *s, struct listener *l)
 	}
 	int verdict = decide(s, l, req, sc, ev);
 	if (verdict != 0) {
-		if (verdict > 0)
+		if (verdict == 1)
 			answer_continue(s, l, req->id);
-		else
+		else if (verdict < 0)
 			STAT_ADD(s, vanished);
 		sup_event_free(ev);
 		return;
@@ -708,6 +737,7 @@ void sup_get_stats(struct supervisor *s, struct sup_stats *out)
 	out->passed_natively = __atomic_load_n(&s->stats.passed_natively, __ATOMIC_RELAXED);
 	out->sent_to_session = __atomic_load_n(&s->stats.sent_to_session, __ATOMIC_RELAXED);
 	out->vanished = __atomic_load_n(&s->stats.vanished, __ATOMIC_RELAXED);
+	out->answered_natively = __atomic_load_n(&s->stats.answered_natively, __ATOMIC_RELAXED);
 	out->attached = __atomic_load_n(&s->stats.attached, __ATOMIC_RELAXED);
 }
 

@@ -56,6 +56,7 @@ typedef int (*sup_emit_fn)(void *ctx, struct sup_event *ev);
 struct sup_stats {
 	uint64_t received;        /* notifications read */
 	uint64_t passed_natively; /* answered CONTINUE on the native thread */
+	uint64_t answered_natively; /* answered with a stored value on the native thread */
 	uint64_t sent_to_session; /* handed to JavaScript */
 	uint64_t vanished;        /* target gone before it could be answered */
 	uint64_t attached;        /* notify fds received */

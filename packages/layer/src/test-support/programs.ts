@@ -7,7 +7,7 @@ import { join } from "node:path";
 const execFileP = promisify(execFile);
 export const programsDir = fileURLToPath(new URL("../../test-programs/", import.meta.url));
 
-export async function buildGo(program: "go-http" | "go-hello", outDir: string, cgo: boolean): Promise<string> {
+export async function buildGo(program: "go-http" | "go-hello" | "go-connect", outDir: string, cgo: boolean): Promise<string> {
   const out = join(outDir, `${program}-${cgo ? "cgo" : "static"}`);
   await execFileP("go", ["build", "-o", out, "."], {
     cwd: join(programsDir, program),

@@ -23,6 +23,10 @@ export class TestSession {
   verdict: (hello: Hello) => HelloVerdict = () => ({});
   /** A test's own handling; return true when it answered the notification. */
   handle: (n: Notification) => boolean = () => false;
+  /** Where redirected connects go (default: the session's HTTP server). */
+  redirectPort: number;
+  /** How redirected sockets answer getpeername (default: natively, the original address). */
+  peerAnswer: "native" | "session" = "native";
   readonly #peers = new Map<string, Buffer>();
 
   private constructor(
@@ -30,7 +34,9 @@ export class TestSession {
     readonly server: http.Server,
     readonly serverPort: number,
     readonly supervisor: LayerSupervisor,
-  ) {}
+  ) {
+    this.redirectPort = serverPort;
+  }
 
   static async start(): Promise<TestSession> {
     const dir = mkdtempSync(join(tmpdir(), "layer-test-"));
@@ -59,7 +65,7 @@ export class TestSession {
     if (n.syscall === "connect" && n.addr?.ipv4 === REMOTE.ip && n.addr.port === REMOTE.port) {
       this.#peers.set(key, n.addr.raw);
       this.redirected.push({ pid: n.pid, fd: n.fd! });
-      redirectConnect(this.supervisor, n, "127.0.0.1", this.serverPort);
+      redirectConnect(this.supervisor, n, "127.0.0.1", this.redirectPort, this.peerAnswer === "session" ? { peer: "session" } : {});
     } else if (n.syscall === "getpeername" && this.#peers.has(key)) {
       answerName(this.supervisor, n, this.#peers.get(key)!);
     } else {

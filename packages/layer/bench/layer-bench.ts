@@ -1,0 +1,98 @@
+// Measures what the layer costs: start-up of `python3 -c pass` and of a static
+// Go hello world with and without it, and the added latency of a pass-through
+// connect (answered natively) and of a redirected one (answered by
+// JavaScript). Run: pnpm --filter @mirrord-ts/layer bench [runs]
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureBlackhole } from "../src/test-support/blackhole.js";
+import { buildGo, realPython } from "../src/test-support/programs.js";
+import { run } from "../src/test-support/run.js";
+import { REMOTE, TestSession } from "../src/test-support/test-session.js";
+import { layerEnv, launcherArgv } from "../src/paths.js";
+
+const runs = Number(process.argv[2] ?? 40);
+const connects = 2000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Wall time of `runs` runs (after 3 warm-ups), like hyperfine: median in ms. */
+async function startup(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs + 3; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = await run(command, args, { env });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.code !== 0) throw new Error(`${command} failed: ${r.stderr}`);
+    if (i >= 3) times.push(ms);
+  }
+  return median(times);
+}
+
+/** Median µs per connect over 5 runs of each command, interleaved. */
+async function connectCosts(commands: [string, string[]][]): Promise<number[]> {
+  const samples: number[][] = commands.map(() => []);
+  for (let i = 0; i < 5; i++) {
+    for (const [k, [command, args]] of commands.entries()) {
+      const r = await run(command, args, { timeoutMs: 120_000 });
+      if (r.code !== 0) throw new Error(`${command} failed: ${r.stderr}`);
+      samples[k]!.push(Number(r.stdout.trim()) / 1000);
+    }
+  }
+  return samples.map(median);
+}
+
+/** A listener outside the session's event loop, so it costs every run the same. */
+function startListener(bin: string): Promise<{ port: number; stop: () => void }> {
+  const child = spawn(bin, ["serve"], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.stdout.once("data", (d: Buffer) => resolve({ port: Number(d.toString().trim()), stop: () => child.kill() }));
+  });
+}
+
+const row = (name: string, bare: number, layered: number, unit: string) =>
+  console.log(`${name.padEnd(44)} ${bare.toFixed(2).padStart(9)} ${layered.toFixed(2).padStart(9)} ${unit.padEnd(3)} ×${(layered / bare).toFixed(2)}  (+${(layered - bare).toFixed(2)} ${unit})`);
+
+const removeBlackhole = ensureBlackhole();
+const dir = mkdtempSync(join(tmpdir(), "layer-bench-"));
+const session = await TestSession.start();
+try {
+  const python = await realPython();
+  const hello = await buildGo("go-hello", dir, false);
+  const connect = await buildGo("go-connect", dir, false);
+  const sock = session.supervisor.socketPath;
+
+  console.log(`${"".padEnd(44)} ${"without".padStart(9)} ${"with".padStart(9)}`);
+  row("python3 -c pass, LD_PRELOAD (median)", await startup(python, ["-c", "pass"]), await startup(python, ["-c", "pass"], layerEnv(sock)), "ms");
+  const [launcher, pyArgs] = launcherArgv(sock, python, ["-c", "pass"]);
+  row("python3 -c pass, launcher (median)", await startup(python, ["-c", "pass"]), await startup(launcher, pyArgs), "ms");
+  const [, helloArgs] = launcherArgv(sock, hello, []);
+  row("static Go hello, launcher (median)", await startup(hello, []), await startup(launcher, helloArgs), "ms");
+
+  const listener = await startListener(connect);
+  try {
+    const loopback = `127.0.0.1:${listener.port}`;
+    session.redirectPort = listener.port;
+    const [, passArgs] = launcherArgv(sock, connect, [loopback, String(connects)]);
+    const [, redirectArgs] = launcherArgv(sock, connect, [`${REMOTE.ip}:${REMOTE.port}`, String(connects / 4)]);
+    const jsBefore = session.notifications.length;
+    const [bare, passed] = await connectCosts([[connect, [loopback, String(connects)]], [launcher, passArgs]]);
+    if (session.notifications.length !== jsBefore) throw new Error("pass-through connects reached JavaScript");
+    const [redirected] = await connectCosts([[launcher, redirectArgs]]);
+    row("loopback connect, pass-through (per connect)", bare!, passed!, "µs");
+    row("redirected connect vs bare loopback connect", bare!, redirected!, "µs");
+  } finally {
+    listener.stop();
+  }
+  console.log(`(Go net.Dial + Close per connect; a redirected one also answers getsockname/getpeername in JavaScript; ${runs} runs per start-up median)`);
+} finally {
+  await session.close();
+  rmSync(dir, { recursive: true, force: true });
+  removeBlackhole();
+}

@@ -1,0 +1,3 @@
+module mirrord-layer-test/goconnect
+
+go 1.21
