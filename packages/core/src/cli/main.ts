@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { outputModeOf, processOutput, reportError, type Output } from './output.js';
+import { lsCommand } from './ls.js';
 import { verifyConfigCommand } from './verify-config.js';
 
 export interface CliContext {
@@ -53,11 +54,15 @@ export async function runCli(context: CliContext): Promise<number> {
 
   program
     .command('ls')
-    .description('list targets (JSON), as IDE target pickers use it')
+    .description('list targets as JSON (rich form with MIRRORD_LS_RICH_OUTPUT=true), as IDE target pickers use it')
     .option('-f, --config-file <path>', 'config file')
-    .option('-n, --namespace <namespace>', 'namespace to list')
+    .option('-n, --namespace <namespace>', 'namespace to list (default: the config\'s target namespace, then the context\'s)')
+    .option('-t, --target-type <kind...>', 'kinds to list, e.g. -t deployment -t pod')
+    .option('--verbose', 'also say why a target is unavailable', false)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['json']).default('json'))
-    .action(notYet('ls'));
+    .action(async (options: { configFile?: string; namespace?: string; targetType?: string[]; verbose: boolean }) => {
+      exitCode = await lsCommand(out, { ...options, types: options.targetType, cwd: context.cwd, env: context.env });
+    });
 
   program
     .command('ext')
