@@ -19,6 +19,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 #ifndef SECCOMP_ADDFD_FLAG_SEND
 #define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
 #endif
@@ -336,6 +342,9 @@ static int listener_add(struct supervisor *s, int fd, pid_t pid, uint32_t *id_ou
 		return -ENOMEM;
 	l->h.kind = H_NOTIFY;
 	l->fd = fd;
+	/* 6.6+: the trapped thread hands its CPU straight to this thread and back,
+	 * which roughly halves the cost of a pass-through. Older kernels: no-op. */
+	ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0);
 	l->pid = pid;
 	pthread_mutex_lock(&s->lock);
 	if (s->listener_count == s->listener_cap) {
