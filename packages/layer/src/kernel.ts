@@ -1,5 +1,5 @@
 // Whether this kernel can run the layer, in one sentence the CLI can print.
-import { addon } from "./native.js";
+import { addon, type RawKernelCheck } from "./native.js";
 
 export type KernelFeature = "seccomp-user-notification" | "wait-killable-recv" | "addfd" | "addfd-send" | "pidfd-getfd";
 
@@ -22,7 +22,11 @@ export function checkKernel(): KernelCheck {
   if (process.platform !== "linux") {
     return { release: process.platform, missing: ["seccomp-user-notification"], problem: `mirrord's layer needs Linux 5.19 or newer; this is ${process.platform}.` };
   }
-  const raw = addon().checkKernel();
+  return describeKernel(addon().checkKernel());
+}
+
+/** The verdict on probed features (separate from the probe so it can be checked on any input). */
+export function describeKernel(raw: RawKernelCheck): KernelCheck {
   const missing: KernelFeature[] = [];
   if (!raw.userNotification) missing.push("seccomp-user-notification");
   if (!raw.pidfdGetfd) missing.push("pidfd-getfd");
@@ -30,7 +34,9 @@ export function checkKernel(): KernelCheck {
   if (!raw.addfdSend) missing.push("addfd-send");
   if (!raw.waitKillableRecv) missing.push("wait-killable-recv");
   const result: KernelCheck = { release: raw.release, missing };
-  if (missing.length > 0) {
+  if (raw.probeError !== 0) {
+    result.problem = `Could not probe Linux ${raw.release} for seccomp user notification (error ${-raw.probeError}); mirrord needs Linux 5.19 or newer.`;
+  } else if (missing.length > 0) {
     result.problem = `Linux ${raw.release} lacks ${missing.map((f) => needs[f]).join(", ")}; mirrord needs Linux 5.19 or newer.`;
   }
   return result;

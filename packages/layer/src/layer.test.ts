@@ -5,7 +5,7 @@ import { closeSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { errno } from "./errno.js";
 import { ALL_GROUPS, DEFAULT_GROUPS, SyscallGroup } from "./groups.js";
-import { checkKernel } from "./kernel.js";
+import { checkKernel, describeKernel } from "./kernel.js";
 import { addon } from "./native.js";
 import { layerPaths } from "./paths.js";
 import { rawPolicy } from "./policy.js";
@@ -38,6 +38,12 @@ describe("layer mechanics", function () {
     assert.deepEqual(k.missing, [], k.problem);
     assert.equal(k.problem, undefined);
     assert.match(k.release, /^\d+\.\d+/);
+  });
+
+  it("a kernel without WAIT_KILLABLE_RECV gets one sentence naming its version", function () {
+    const k = describeKernel({ release: "5.15.0-91-generic", probeError: 0, userNotification: true, waitKillableRecv: false, addfd: true, addfdSend: true, pidfdGetfd: true });
+    assert.deepEqual(k.missing, ["wait-killable-recv"]);
+    assert.equal(k.problem, "Linux 5.15.0-91-generic lacks SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (5.19); mirrord needs Linux 5.19 or newer.");
   });
 
   it("the TypeScript groups match the native syscall table", function () {
