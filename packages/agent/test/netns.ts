@@ -4,7 +4,7 @@
  * nothing addressed there can leave the machine, and the processes started in it. Every
  * resource is removed by destroy(), which tests call in after/afterEach hooks.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 
 export interface NetnsProcess {
   child: ChildProcess;
@@ -55,6 +55,15 @@ export class TestNetns {
 
   exec(command: string, args: readonly string[]): string {
     return execFileSync("ip", ["netns", "exec", this.name, command, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  /** Like exec, without blocking this process (whose event loop may have to answer). */
+  execAsync(command: string, args: readonly string[]): Promise<string> {
+    return new Promise((resolve, reject) =>
+      execFile("ip", ["netns", "exec", this.name, command, ...args], { encoding: "utf8", timeout: 20_000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`${command} failed: ${stderr || error.message}`)) : resolve(stdout),
+      ),
+    );
   }
 
   /** Starts a process in the namespace; destroy() kills it by pid. */

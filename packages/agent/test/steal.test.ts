@@ -1,0 +1,195 @@
+import { strict as assert } from "node:assert";
+import { Agent } from "node:http";
+import { connect } from "node:net";
+import { AgentConnection, type StealHandle } from "@mirrord-ts/agent-client";
+import { type RunningAgent, startAgent } from "./agent-process.js";
+import { grpcFrame, grpcSay, http1, http2Requests } from "./http-clients.js";
+import { TestNetns, waitFor } from "./netns.js";
+
+const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
+
+describe("agent in a network namespace: steal", function () {
+  this.timeout(60_000);
+  let ns: TestNetns;
+  let agent: RunningAgent;
+  let client: AgentConnection | undefined;
+  let steal: StealHandle | undefined;
+  let app: string;
+
+  before(async () => {
+    ns = TestNetns.create(13);
+    app = `http://${ns.podIp}`;
+    const apps = [
+      ns.spawn(process.execPath, [fixture("http-app.mjs"), "80"]),
+      ns.spawn(process.execPath, [fixture("h2-app.mjs"), "81"]),
+      ns.spawn(process.execPath, [fixture("grpc-app.mjs"), "82"], { cwd: new URL("..", import.meta.url).pathname }),
+      ns.spawn(process.execPath, [fixture("echo.mjs"), "7007"]),
+    ];
+    await waitFor("the apps", () => apps.every((a) => a.output().includes("listening")));
+    agent = await startAgent(ns, ["--exclude-source", ns.nodeIp, "--communication-timeout", "5"]);
+    client = await AgentConnection.connect(agent.address);
+  });
+
+  afterEach(async () => {
+    steal?.cancel();
+    steal = undefined;
+    await waitFor("the redirects to go", () => !/REDIRECT/.test(ns.natRules()));
+  });
+
+  after(function () {
+    if (this.currentTest?.state === "failed" || process.env.AGENT_LOG) console.log(agent?.output());
+    client?.close();
+    ns?.destroy();
+  });
+
+  it("steals whole connections without a filter, but never the node's (kubelet) traffic", async () => {
+    steal = await client!.steal(80, {
+      onConnection: (connection) => {
+        let request = "";
+        connection.onData((data) => {
+          request += data.toString();
+          if (request.includes("\r\n\r\n")) {
+            const body = `local-whole ${request.split(" ")[1]}`;
+            connection.write(Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`));
+            connection.end();
+          }
+        });
+      },
+    });
+    assert.match(ns.natRules(), /--dport 80 -j REDIRECT/);
+    assert.equal((await http1(`${app}/a`)).body, "local-whole /a");
+    // The kubelet probes from the node's address, which the agent excludes.
+    assert.equal((await http1(`${app}/healthz`, { localAddress: ns.nodeIp })).body, "app GET /healthz ");
+    // In-pod traffic to the pod's own address goes through OUTPUT, and is stolen too.
+    const inPod = await ns.execAsync(process.execPath, ["-e", `fetch("http://127.0.0.1:80/in-pod").then(r => r.text()).then(t => process.stdout.write(t))`]);
+    assert.equal(inPod, "local-whole /in-pod");
+    steal.cancel();
+    steal = undefined;
+    await waitFor("the redirect to go", () => !/REDIRECT/.test(ns.natRules()));
+    assert.equal((await http1(`${app}/a`)).body, "app GET /a ");
+  });
+
+  it("steals only HTTP/1.1 requests whose header matches, on one keep-alive connection", async () => {
+    const seen: string[] = [];
+    steal = await client!.steal(
+      80,
+      {
+        onRequest: (request) => {
+          seen.push(`${request.version} ${request.method} ${request.path} ${request.body.toString()}`);
+          return { status: 201, headers: [{ name: "x-served-by", value: "local" }], body: Buffer.from(`local ${request.path}`) };
+        },
+      },
+      { headerRegex: "^x-filter: yes$" },
+    );
+    const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+    const results: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const matching = i % 2 === 0;
+      const answer = await http1(`${app}/r${i}`, { agent: keepAlive, method: "POST", body: `b${i}`, headers: matching ? { "x-filter": "yes" } : { "x-filter": "no" } });
+      results.push(`${answer.status} ${answer.headers["x-served-by"]} ${answer.body}`);
+    }
+    keepAlive.destroy();
+    assert.deepEqual(results, [
+      "201 local local /r0",
+      "200 app app POST /r1 b1",
+      "201 local local /r2",
+      "200 app app POST /r3 b3",
+      "201 local local /r4",
+      "200 app app POST /r5 b5",
+    ]);
+    assert.deepEqual(seen, ["HTTP/1.1 POST /r0 b0", "HTTP/1.1 POST /r2 b2", "HTTP/1.1 POST /r4 b4"]);
+  });
+
+  it("filters on the path, and passes non-HTTP connections to the app unchanged", async () => {
+    steal = await client!.steal(80, { onRequest: (r) => ({ status: 200, headers: [], body: Buffer.from(`local ${r.path}`) }) }, { pathRegex: "^/api/" });
+    assert.equal((await http1(`${app}/api/users?x=1`)).body, "local /api/users?x=1");
+    assert.equal((await http1(`${app}/web`)).body, "app GET /web ");
+    steal.cancel();
+    await waitFor("the redirect to go", () => !/REDIRECT/.test(ns.natRules()));
+
+    steal = await client!.steal(7007, { onRequest: () => ({ status: 500, headers: [], body: Buffer.alloc(0) }) }, { headerRegex: "x" });
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(7007, ns.podIp, () => socket.end("not http\n"));
+      let text = "";
+      socket.on("data", (d: Buffer) => (text += d.toString()));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    assert.equal(reply, "echo:not http\n");
+  });
+
+  it("steals only matching HTTP/2 streams of one multiplexed h2c connection, trailers included", async () => {
+    steal = await client!.steal(
+      81,
+      {
+        onRequest: (request) => ({
+          status: 200,
+          headers: [{ name: "x-served-by", value: "local" }],
+          body: Buffer.from(`local2 ${request.path} ${request.version} ${request.body.toString()}`),
+          trailers: [{ name: "x-trailer", value: "local-done" }],
+        }),
+      },
+      { headerRegex: "^x-filter: yes$" },
+    );
+    const answers = await http2Requests(`http://${ns.podIp}:81`, [
+      { path: "/one", headers: { "x-filter": "yes" }, body: "p1" },
+      { path: "/two" },
+      { path: "/three", headers: { "x-filter": "yes" } },
+      { path: "/four", body: "p4" },
+    ]);
+    assert.deepEqual(
+      answers.map((a) => `${a.status} ${a.headers["x-served-by"]} ${a.body} ${a.trailers?.["x-trailer"]}`),
+      ["200 local local2 /one HTTP/2 p1 local-done", "200 app2 app2 /two  app2-done", "200 local local2 /three HTTP/2  local-done", "200 app2 app2 /four p4 app2-done"],
+    );
+  });
+
+  it("steals matching gRPC calls (metadata filter) and passes the others to the gRPC app", async () => {
+    steal = await client!.steal(
+      82,
+      {
+        onRequest: (request) => {
+          const message = request.body.subarray(5).toString();
+          return {
+            status: 200,
+            headers: [{ name: "content-type", value: "application/grpc" }],
+            body: grpcFrame(Buffer.from(`local:${message}`)),
+            trailers: [
+              { name: "grpc-status", value: "0" },
+              { name: "grpc-message", value: "" },
+            ],
+          };
+        },
+      },
+      { headerRegex: "^x-mirrord-user: me$" },
+    );
+    const address = `${ns.podIp}:82`;
+    assert.equal(await grpcSay(address, "hi", { "x-mirrord-user": "me" }), "local:hi");
+    assert.equal(await grpcSay(address, "there", { "x-mirrord-user": "someone-else" }), "app:there");
+    assert.equal(await grpcSay(address, "plain"), "app:plain");
+  });
+
+  it("costs little per stolen request (100 sequential matching requests on keep-alive)", async () => {
+    const baselineAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 10; i++) await http1(`${app}/lat`, { agent: baselineAgent });
+    const baselineStart = process.hrtime.bigint();
+    for (let i = 0; i < 100; i++) await http1(`${app}/lat`, { agent: baselineAgent });
+    const baselineMs = Number(process.hrtime.bigint() - baselineStart) / 1e6 / 100;
+    baselineAgent.destroy();
+    steal = await client!.steal(80, { onRequest: () => ({ status: 200, headers: [], body: Buffer.from("local") }) }, { headerRegex: "^x-filter: yes$" });
+    const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+    const direct = async (n: number, headers: Record<string, string>): Promise<number> => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) await http1(`${app}/lat`, { agent: keepAlive, headers });
+      return Number(process.hrtime.bigint() - start) / 1e6 / n;
+    };
+    await direct(10, { "x-filter": "yes" }); // warm-up
+    const stolenMs = await direct(100, { "x-filter": "yes" });
+    const passedMs = await direct(100, { "x-filter": "no" });
+    keepAlive.destroy();
+    console.log(
+      `      steal latency: ${stolenMs.toFixed(2)} ms per matching request (to the client and back), ` +
+        `${passedMs.toFixed(2)} ms per non-matching request (through the agent to the app), ${baselineMs.toFixed(2)} ms without steal`,
+    );
+    assert.ok(stolenMs < 50, `a stolen request took ${stolenMs} ms`);
+  });
+});
