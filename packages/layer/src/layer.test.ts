@@ -178,22 +178,30 @@ describe("layer mechanics", function () {
       "sys.stdin.readline()",
       `s = socket.socket(); print(s.connect_ex(('${REMOTE.ip}', ${REMOTE.port})), flush=True)`,
     ].join("\n");
-    let attached!: () => void;
-    const ready = new Promise<void>((resolve) => (attached = resolve));
-    session.verdict = () => {
-      setTimeout(attached, 50);
-      return {};
-    };
     const result = session.runPreloaded(python, ["-c", script], {
       input: (stdin) => {
-        void ready.then(() => {
+        void (async () => {
+          while (session.attached.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
           session.supervisor.close();
           stdin.end("go\n");
-        });
+        })();
       },
     });
     const r = await result;
     assert.equal(r.stdout.trim(), String(errno.ENOSYS), describeRun(r));
+  });
+
+  it("a throwing notification handler passes the call through and reports it", async function () {
+    const errors: string[] = [];
+    session.handle = (n) => {
+      if (n.syscall === "connect") throw new Error("handler bug");
+      return false;
+    };
+    const r = await session.runPreloaded(python, ["-c", `import socket; s = socket.socket(); print(s.connect_ex(('${REMOTE.ip}', ${REMOTE.port})))`]);
+    errors.push(...session.errors);
+    // Passed through, the connect meets the blackhole route.
+    assert.match(r.stdout, /^(22|101|113)$/m, describeRun(r));
+    assert.ok(errors.some((e) => e.includes("handler bug")), errors.join("\n"));
   });
 
   it("getpeername of a redirected socket can be answered from JavaScript (readMemory/writeMemory)", async function () {

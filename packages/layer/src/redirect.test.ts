@@ -108,6 +108,30 @@ describe("redirected connects of real programs", function () {
     assertRedirected(r.pid); // the launcher execs: same pid
   });
 
+  it("concurrent redirected connects of a static Go program under SIGURG load all succeed exactly once (WAIT_KILLABLE_RECV)", async function () {
+    const bin = await buildGo("go-connect", buildDir, false);
+    session.answerDelayMs = 2;
+    let pid = 0;
+    const signals = setInterval(() => {
+      try {
+        if (pid > 0) process.kill(pid, "SIGURG");
+      } catch {
+        // exited
+      }
+    }, 1);
+    try {
+      const running = session.runLaunched(bin, [`${REMOTE.ip}:${REMOTE.port}`, "200", "20"], { timeoutMs: 90_000 });
+      const started = Date.now();
+      while (session.attached.length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 5));
+      pid = session.attached[0]?.pid ?? 0;
+      const r = await running;
+      assert.equal(r.code, 0, describeRun(r));
+    } finally {
+      clearInterval(signals);
+    }
+    assert.equal(session.redirected.filter((x) => x.pid === pid).length, 200);
+  });
+
   it("a child exec'd by an intercepted python is intercepted too, and announces itself", async function () {
     const child = `import urllib.request; print(urllib.request.urlopen('${URL_REMOTE}', timeout=10).read().decode(), end='')`;
     const script = `import subprocess, sys; subprocess.run([sys.executable, '-c', ${JSON.stringify(child)}], check=True)`;

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { answerName, redirectConnect } from "../redirect.js";
-import { LayerSupervisor, type Hello, type HelloVerdict, type Notification } from "../supervisor.js";
+import { LayerSupervisor, type AttachEvent, type Hello, type HelloVerdict, type Notification } from "../supervisor.js";
 import { layerEnv, launcherArgv } from "../paths.js";
 import { run, type RunOptions, type RunResult } from "./run.js";
 
@@ -25,6 +25,9 @@ export class TestSession {
   handle: (n: Notification) => boolean = () => false;
   /** Where redirected connects go (default: the session's HTTP server). */
   redirectPort: number;
+  /** Answer redirected connects this much later, like a session that asks its agent first. */
+  answerDelayMs = 0;
+  readonly attached: AttachEvent[] = [];
   /** How redirected sockets answer getpeername (default: natively, the original address). */
   peerAnswer: "native" | "session" = "native";
   readonly #peers = new Map<string, Buffer>();
@@ -48,6 +51,7 @@ export class TestSession {
       onHello: (h) => session!.#hello(h),
       onNotification: (n) => session!.#notification(n),
       onError: (m) => session!.errors.push(m),
+      onAttached: (e) => session!.attached.push(e),
     });
     session = new TestSession(dir, server, port, supervisor);
     return session;
@@ -65,7 +69,10 @@ export class TestSession {
     if (n.syscall === "connect" && n.addr?.ipv4 === REMOTE.ip && n.addr.port === REMOTE.port) {
       this.#peers.set(key, n.addr.raw);
       this.redirected.push({ pid: n.pid, fd: n.fd! });
-      redirectConnect(this.supervisor, n, "127.0.0.1", this.redirectPort, this.peerAnswer === "session" ? { peer: "session" } : {});
+      const redirect = () =>
+        redirectConnect(this.supervisor, n, "127.0.0.1", this.redirectPort, this.peerAnswer === "session" ? { peer: "session" } : {});
+      if (this.answerDelayMs > 0) setTimeout(redirect, this.answerDelayMs);
+      else redirect();
     } else if (n.syscall === "getpeername" && this.#peers.has(key)) {
       answerName(this.supervisor, n, this.#peers.get(key)!);
     } else {

@@ -1,5 +1,6 @@
-// go-connect <addr> <count>: connects and closes count times, then prints the
-// mean nanoseconds per connect (for the layer benchmark).
+// go-connect <addr> <count> [parallel]: connects and closes count times (from
+// `parallel` goroutines), then prints the mean nanoseconds per connect. Any
+// failed connect ends the program with status 1.
 // go-connect serve: accepts and closes connections on a loopback port it prints.
 package main
 
@@ -8,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -33,14 +35,26 @@ func main() {
 	}
 	addr := os.Args[1]
 	count, _ := strconv.Atoi(os.Args[2])
-	start := time.Now()
-	for i := 0; i < count; i++ {
-		conn, err := net.Dial("tcp", addr)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "dial:", err)
-			os.Exit(1)
-		}
-		conn.Close()
+	parallel := 1
+	if len(os.Args) > 3 {
+		parallel, _ = strconv.Atoi(os.Args[3])
 	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < parallel; w++ {
+		wg.Add(1)
+		go func(n int) {
+			defer wg.Done()
+			for i := 0; i < n; i++ {
+				conn, err := net.Dial("tcp", addr)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "dial:", err)
+					os.Exit(1)
+				}
+				conn.Close()
+			}
+		}(count / parallel)
+	}
+	wg.Wait()
 	fmt.Println(time.Since(start).Nanoseconds() / int64(count))
 }
