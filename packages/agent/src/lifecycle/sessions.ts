@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 export class Session {
   private readonly cleanups = new Set<() => void>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** When the client last showed it was alive (hello or ping). */
+  lastSeenAt = Date.now();
   closed = false;
 
   constructor(
@@ -21,6 +23,7 @@ export class Session {
 
   /** A ping arrived: the client is alive for another timeout. */
   touch(): void {
+    this.lastSeenAt = Date.now();
     clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = setTimeout(() => this.onExpire(this), this.timeoutMs);
   }
@@ -53,6 +56,7 @@ export class Session {
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
   private idleTimer: NodeJS.Timeout | undefined;
+  private latestSignOfLife = 0;
 
   constructor(
     private readonly timeoutMs: number,
@@ -67,7 +71,7 @@ export class SessionRegistry {
   }
 
   open(): Session {
-    const session = new Session(randomBytes(8).toString("hex"), this.timeoutMs, (s) => this.close(s.id, "no ping within the communication timeout"));
+    const session = new Session(randomBytes(8).toString("hex"), this.timeoutMs, (s) => this.close(s.id, "no ping within the communication timeout", s.lastSeenAt));
     this.sessions.set(session.id, session);
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
@@ -78,13 +82,19 @@ export class SessionRegistry {
     return this.sessions.get(id);
   }
 
-  close(id: string, reason: string): void {
+  /**
+   * Ends a session. `lastAliveAt` is when its client was last known alive: now when its
+   * call ended, its last ping when it went silent, so the agent exits one timeout after
+   * the client was really gone, not two.
+   */
+  close(id: string, reason: string, lastAliveAt = Date.now()): void {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
     session.close();
     this.onSessionEnd(session, reason);
-    if (this.sessions.size === 0) this.armIdleTimer();
+    this.latestSignOfLife = Math.max(this.latestSignOfLife, lastAliveAt);
+    if (this.sessions.size === 0) this.armIdleTimer(this.latestSignOfLife + this.timeoutMs - Date.now());
   }
 
   closeAll(reason: string): void {
@@ -92,8 +102,8 @@ export class SessionRegistry {
     clearTimeout(this.idleTimer);
   }
 
-  private armIdleTimer(): void {
+  private armIdleTimer(delayMs = this.timeoutMs): void {
     clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.onIdle(), this.timeoutMs);
+    this.idleTimer = setTimeout(() => this.onIdle(), Math.max(0, delayMs));
   }
 }
