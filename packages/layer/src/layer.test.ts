@@ -172,11 +172,12 @@ describe("layer mechanics", function () {
     );
   });
 
-  it("after the supervisor is gone, trapped calls fail with ENOSYS", async function () {
+  it("after the supervisor is gone, trapped calls fail with ENOSYS and the preload says why, once", async function () {
     const script = [
       "import socket, sys",
       "sys.stdin.readline()",
       `s = socket.socket(); print(s.connect_ex(('${REMOTE.ip}', ${REMOTE.port})), flush=True)`,
+      `socket.socket().connect_ex(('${REMOTE.ip}', ${REMOTE.port}))`,
     ].join("\n");
     const result = session.runPreloaded(python, ["-c", script], {
       input: (stdin) => {
@@ -189,6 +190,8 @@ describe("layer mechanics", function () {
     });
     const r = await result;
     assert.equal(r.stdout.trim(), String(errno.ENOSYS), describeRun(r));
+    assert.match(r.stderr, /^mirrord layer: the session \(.*layer\.sock\) is gone; this process's network calls now fail with ENOSYS$/m);
+    assert.equal(r.stderr.split("is gone").length - 1, 1, "said once");
   });
 
   it("a throwing notification handler passes the call through and reports it", async function () {
