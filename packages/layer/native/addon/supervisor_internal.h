@@ -1,0 +1,91 @@
+/* What the supervisor's modules share: its state and their entry points.
+ * supervisor.c (life cycle, thread), handshake_server.c (attaching processes),
+ * listeners.c (notify fds and answers to them), notifications.c (decisions). */
+#ifndef MIRRORD_ADDON_SUPERVISOR_INTERNAL_H
+#define MIRRORD_ADDON_SUPERVISOR_INTERNAL_H
+
+#include "supervisor.h"
+#include "../common/wire.h"
+
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+#ifndef SECCOMP_ADDFD_FLAG_SEND
+#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
+#endif
+
+enum handle_kind { H_WAKE, H_LISTEN, H_CONN, H_NOTIFY };
+
+struct handle {
+	enum handle_kind kind;
+};
+
+enum conn_state { CONN_READ_HELLO, CONN_AWAIT_VERDICT, CONN_READ_FD };
+
+struct sup_conn {
+	struct handle h;
+	struct supervisor *sup;
+	int fd;
+	enum conn_state state;
+	uint16_t kind;
+	pid_t pid;
+	size_t have;
+	unsigned char buf[sizeof(uint32_t) + LAYER_FRAME_MAX];
+	struct sup_conn *prev, *next; /* list of conns the thread owns */
+};
+
+struct listener {
+	struct handle h;
+	uint32_t id;
+	int fd;
+	pid_t pid;
+};
+
+struct supervisor {
+	char path[108];
+	int listen_fd, epoll_fd, wake_fd;
+	struct handle listen_h, wake_h;
+	pthread_t thread;
+	int running, stopped;
+	sup_emit_fn emit;
+	void *emit_ctx;
+	struct policy policy;
+	struct sup_stats stats;
+	size_t notif_size;
+
+	pthread_mutex_t lock; /* listeners and conns */
+	struct listener **listeners;
+	size_t listener_count, listener_cap;
+	uint32_t next_listener_id;
+	struct sup_conn *conns;
+};
+
+#define STAT_ADD(s, field) __atomic_add_fetch(&(s)->stats.field, 1, __ATOMIC_RELAXED)
+
+/* supervisor.c */
+void sup_emit(struct supervisor *s, struct sup_event *ev);
+void sup_emit_error(struct supervisor *s, const char *fmt, const char *what, int err);
+
+/* handshake_server.c */
+void conn_accept_all(struct supervisor *s);
+void conn_event(struct sup_conn *c, uint32_t events);
+void conn_close(struct sup_conn *c);
+
+/* listeners.c; listener_find needs s->lock held. */
+int listener_add(struct supervisor *s, int fd, pid_t pid, uint32_t *id_out);
+struct listener *listener_find(struct supervisor *s, uint32_t id);
+void listener_remove(struct supervisor *s, struct listener *l, int announce);
+int listener_id_valid(struct listener *l, uint64_t id);
+
+/* notifications.c */
+void notification_receive(struct supervisor *s, struct listener *l);
+
+#endif
