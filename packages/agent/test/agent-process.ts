@@ -11,8 +11,9 @@ export interface RunningAgent extends NetnsProcess {
   address: string;
 }
 
-export async function startAgent(ns: TestNetns, args: readonly string[], options: { bundle?: boolean } = {}): Promise<RunningAgent> {
-  const entry = options.bundle ? [join(packageDir, "dist/agent.js")] : ["--import", "tsx", join(packageDir, "src/main.ts")];
+/** Runs src/main.ts through tsx, or `options.bundle`: a built single-file agent. */
+export async function startAgent(ns: TestNetns, args: readonly string[], options: { bundle?: string } = {}): Promise<RunningAgent> {
+  const entry = options.bundle ? [options.bundle] : ["--import", "tsx", join(packageDir, "src/main.ts")];
   const proc = ns.spawn(process.execPath, [...entry, ...args], { cwd: packageDir });
   let ready: ReadyLine | undefined;
   await waitFor(
