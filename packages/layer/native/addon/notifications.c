@@ -20,7 +20,6 @@ static void answer_continue(struct supervisor *s, struct listener *l, uint64_t i
 		STAT_ADD(s, vanished);
 }
 
-
 /* Reads the sockaddr a syscall passes. 0 or -errno. */
 static int read_sockaddr(const struct seccomp_notif *req, const struct layer_syscall *sc, struct sup_event *ev)
 {
@@ -164,20 +163,21 @@ void notification_receive(struct supervisor *s, struct listener *l)
 		answer_continue(s, l, req->id);
 		return;
 	}
-	struct sup_event *ev = calloc(1, sizeof *ev);
-	if (!ev) {
-		answer_continue(s, l, req->id);
-		return;
-	}
-	int verdict = decide(s, l, req, sc, ev);
-	if (verdict != 0) {
-		if (verdict == 1)
+	/* Decide on the stack: pass-throughs, the common case, allocate nothing
+	 * but a path buffer when files go to the session. */
+	struct sup_event local;
+	memset(&local, 0, sizeof local);
+	int verdict = decide(s, l, req, sc, &local);
+	struct sup_event *ev = verdict == 0 ? malloc(sizeof *ev) : NULL;
+	if (verdict != 0 || !ev) {
+		if (verdict == 1 || (verdict == 0 && !ev))
 			answer_continue(s, l, req->id);
 		else if (verdict < 0)
 			STAT_ADD(s, vanished);
-		sup_event_free(ev);
+		free(local.path);
 		return;
 	}
+	*ev = local;
 	if (ev->tgid <= 0)
 		ev->tgid = target_tgid(req->pid);
 	ev->type = SUP_EV_NOTIFICATION;
