@@ -1,7 +1,7 @@
 // The layer's mechanics with real processes: hello verdicts, the natively
 // answered cases, file and inbound notifications, ADDFD, a dead supervisor.
 import assert from "node:assert/strict";
-import { closeSync, openSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { errno } from "./errno.js";
 import { ALL_GROUPS, DEFAULT_GROUPS, SyscallGroup } from "./groups.js";
@@ -9,6 +9,7 @@ import { checkKernel, describeKernel } from "./kernel.js";
 import { addon } from "./native.js";
 import { layerPaths } from "./paths.js";
 import { rawPolicy } from "./policy.js";
+import { getFd, readMemory, writeMemory } from "./target.js";
 import { ensureBlackhole } from "./test-support/blackhole.js";
 import { realPython } from "./test-support/programs.js";
 import { describeRun, run } from "./test-support/run.js";
@@ -230,6 +231,27 @@ describe("layer mechanics", function () {
     });
     assert.equal(r.stdout, "ran\n");
     assert.match(r.stderr, /mirrord layer: not intercepting .* cannot reach the session/);
+  });
+
+  it("getFd, readMemory and writeMemory work on a live process and fail with its errno on a gone one", function () {
+    const path = join(session.dir, "own.txt");
+    writeFileSync(path, "abc");
+    const fd = openSync(path, "r");
+    try {
+      const copy = getFd(process.pid, fd);
+      try {
+        assert.notEqual(copy, fd);
+        assert.equal(fstatSync(copy).ino, fstatSync(fd).ino);
+      } finally {
+        closeSync(copy);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const gone = 0x3fffffff; // above pid_max: never a process
+    assert.throws(() => getFd(gone, 0), { code: "ESRCH" });
+    assert.throws(() => readMemory(gone, 0x1000n, 4), { code: "ESRCH" });
+    assert.throws(() => writeMemory(gone, 0x1000n, Buffer.from("x")), { code: "ESRCH" });
   });
 
   it("policy ports must be valid", function () {
