@@ -145,6 +145,18 @@ describe("redirected connects of real programs", function () {
     assert.equal(session.supervisor.stats().attached, 1, "the child must not stack a second filter");
   });
 
+  it("a static Go child of an intercepted python is served by the same filter, under its own pid, without a hello", async function () {
+    const bin = await buildGo("go-http", buildDir, false);
+    const script = `import subprocess, sys; sys.exit(subprocess.run([${JSON.stringify(bin)}, '${REMOTE.ip}:${REMOTE.port}']).returncode)`;
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.match(r.stdout, /remote: 203\.0\.113\.10:80/);
+    const child = session.redirected.find((x) => x.pid !== r.pid);
+    assert.ok(child, "the Go child's connects reached the session under its own pid");
+    assert.deepEqual(session.hellos.map((h) => h.pid), [r.pid]);
+    assert.equal(session.supervisor.stats().attached, 1);
+  });
+
   it("loopback connects pass natively: JavaScript never sees them", async function () {
     const before = session.supervisor.stats();
     const r = await session.runPreloaded("curl", ["-sS", "-m", "10", `http://127.0.0.1:${session.serverPort}/`]);
