@@ -104,6 +104,13 @@ describe("agent in a network namespace: steal", function () {
     steal = await client!.steal(80, { onRequest: (r) => ({ status: 200, headers: [], body: Buffer.from(`local ${r.path}`) }) }, { pathRegex: "^/api/" });
     assert.equal((await http1(`${app}/api/users?x=1`)).body, "local /api/users?x=1");
     assert.equal((await http1(`${app}/web`)).body, "app GET /web ");
+    // The agent reached the app at the pod's address on port 80 through OUTPUT, where the
+    // first rule lets its gid through: the counter proves that rule, not luck, kept the
+    // connection from being redirected back to the agent.
+    const counted = ns.exec("iptables-save", ["-c", "-t", "nat"]);
+    const gidRule = counted.split("\n").find((l) => /-A MIRRORD_TS_\w+_OUT -m owner --gid-owner 7148 -j RETURN/.test(l));
+    assert.ok(gidRule, counted);
+    assert.ok(Number(/^\[(\d+):/.exec(gidRule)![1]) > 0, `the gid exclusion was never hit: ${gidRule}`);
     steal.cancel();
     await waitFor("the redirect to go", () => !/REDIRECT/.test(ns.natRules()));
 

@@ -107,4 +107,18 @@ describe("agent in a network namespace: env, files and pause of the target", fun
     client = undefined;
     await waitFor("the target to run again after the session closed", () => processState(pid) !== "T", 5000);
   });
+
+  it("continues the target when the worker is killed while the target is paused", async () => {
+    const pid = target.child.pid!;
+    const second = await startAgent(ns, ["--target-pid", String(pid), "--communication-timeout", "5"]);
+    const pausing = await AgentConnection.connect(second.address);
+    try {
+      await pausing.pause(true);
+      await waitFor("the target to stop", () => processState(pid) === "T");
+      process.kill(second.ready.pid, "SIGKILL");
+      await waitFor("the guard to continue the target", () => processState(pid) !== "T", 5000);
+    } finally {
+      pausing.close();
+    }
+  });
 });

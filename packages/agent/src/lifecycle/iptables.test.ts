@@ -1,0 +1,25 @@
+import { strict as assert } from "node:assert";
+import { agentChains, agentIdsWithChains } from "./iptables.js";
+
+describe("agent chains", () => {
+  it("are named per agent and fit iptables' 28-character limit", () => {
+    const chains = agentChains("0123abcd");
+    assert.deepEqual(chains, { prerouting: "MIRRORD_TS_0123abcd_PRE", output: "MIRRORD_TS_0123abcd_OUT" });
+    assert.ok(chains.prerouting.length <= 28);
+  });
+
+  it("are found in iptables-save output, and nothing else is", () => {
+    const save = [
+      "*nat",
+      ":PREROUTING ACCEPT [0:0]",
+      ":MIRRORD_TS_0123abcd_PRE - [0:0]",
+      ":MIRRORD_TS_0123abcd_OUT - [0:0]",
+      ":MIRRORD_TS_ffff0000_OUT - [0:0]",
+      ":MIRRORD_INPUT_123 - [0:0]",
+      ":KUBE-SERVICES - [0:0]",
+      "-A PREROUTING -j MIRRORD_TS_0123abcd_PRE",
+      "COMMIT",
+    ].join("\n");
+    assert.deepEqual([...agentIdsWithChains(save)].sort(), ["0123abcd", "ffff0000"]);
+  });
+});
