@@ -65,6 +65,7 @@ export interface LayerAddon {
   stats(h: RawHandle): { received: number; passedNatively: number; answeredNatively: number; sentToSession: number; vanished: number; attached: number };
   getFd(tgid: number, fd: number): number;
   connectSocket(fd: number, ip: string, port: number): number;
+  waitConnected(fd: number, timeoutMs: number): number;
   readMemory(pid: number, addr: bigint, len: number): Buffer | number;
   writeMemory(pid: number, addr: bigint, data: Buffer): number;
   checkKernel(): RawKernelCheck;

@@ -72,6 +72,26 @@ describe("redirected connects of real programs", function () {
     assert.ok(!session.notificationsOf(r.pid).some((n) => n.syscall === "getpeername"));
   });
 
+  it("python3 TCP Fast Open (sendto and sendmsg with MSG_FASTOPEN): the session connects and sends the data", async function () {
+    const script = [
+      "import socket",
+      "MSG_FASTOPEN = 0x20000000",
+      `addr = ('${REMOTE.ip}', ${REMOTE.port})`,
+      "req = b'GET / HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n'",
+      "for send in (lambda s: s.sendto(req, MSG_FASTOPEN, addr), lambda s: s.sendmsg([req[:5], req[5:]], [], MSG_FASTOPEN, addr)):",
+      "    s = socket.socket()",
+      "    print('sent', send(s) == len(req))",
+      "    data = b''",
+      "    while chunk := s.recv(4096): data += chunk",
+      "    print(data.split(b'\\r\\n')[0].decode(), data.endswith(b'hello from the session\\n'), s.getpeername())",
+    ].join("\n");
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.code, 0, describeRun(r));
+    const expected = "sent True\nHTTP/1.1 200 OK True ('203.0.113.10', 80)\n";
+    assert.equal(r.stdout, expected + expected);
+    assert.equal(session.redirected.filter((x) => x.pid === r.pid).length, 2);
+  });
+
   it("node http.get", async function () {
     const script = `require('http').get('${URL_REMOTE}', (res) => res.pipe(process.stdout)).on('error', (e) => { console.error(e); process.exit(1); })`;
     const r = await session.runPreloaded(process.execPath, ["-e", script]);

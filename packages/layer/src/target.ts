@@ -20,6 +20,11 @@ export function connectSocket(fd: number, ip: string, port: number): "connected"
   return "connected";
 }
 
+/** Waits for a connect in progress on fd to finish; throws its error. */
+export function waitConnected(fd: number, timeoutMs: number): void {
+  check(addon().waitConnected(fd, timeoutMs), "connect");
+}
+
 export function readMemory(pid: number, addr: bigint, len: number): Buffer {
   const r = addon().readMemory(pid, addr, len);
   if (typeof r === "number") check(r, `process_vm_readv(${pid})`);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -340,6 +341,32 @@ static napi_value connect_socket(napi_env env, napi_callback_info info)
 	return num(env, r == 0 ? 0 : -errno);
 }
 
+/* waitConnected(fd, timeoutMs) -> 0 | -errno: waits for a connect in progress
+ * (to a session-local listener: microseconds) and reports its outcome. */
+static napi_value wait_connected(napi_env env, napi_callback_info info)
+{
+	ARGS(2);
+	int32_t fd, timeout;
+	if (get_i32(env, argv[0], &fd) || get_i32(env, argv[1], &timeout)) {
+		napi_throw_type_error(env, NULL, "waitConnected(fd, timeoutMs)");
+		return NULL;
+	}
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int r;
+	do
+		r = poll(&p, 1, timeout);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return num(env, -errno);
+	if (r == 0)
+		return num(env, -ETIMEDOUT);
+	int err = 0;
+	socklen_t len = sizeof err;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+		return num(env, -errno);
+	return num(env, -err);
+}
+
 /* readMemory(pid, addr, len) -> Buffer | -errno */
 static napi_value read_memory(napi_env env, napi_callback_info info)
 {
@@ -418,7 +445,7 @@ NAPI_MODULE_INIT()
 		{ "createSupervisor", create_supervisor }, { "closeSupervisor", close_supervisor },
 		{ "setPolicy", set_policy }, { "setSkipped", set_skipped }, { "watchSocket", watch_socket },
 		{ "respond", respond }, { "idValid", id_valid }, { "addFd", add_fd }, { "stats", stats },
-		{ "getFd", get_fd }, { "connectSocket", connect_socket }, { "readMemory", read_memory },
+		{ "getFd", get_fd }, { "connectSocket", connect_socket }, { "waitConnected", wait_connected }, { "readMemory", read_memory },
 		{ "writeMemory", write_memory }, { "checkKernel", check_kernel }, { "syscallTable", syscall_table },
 	};
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

@@ -6,6 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { redirectFastOpen } from "../fastopen.js";
 import { answerName, redirectConnect } from "../redirect.js";
 import { LayerSupervisor, type AttachEvent, type Hello, type HelloVerdict, type Notification } from "../supervisor.js";
 import { layerEnv, launcherArgv } from "../paths.js";
@@ -73,6 +74,9 @@ export class TestSession {
         redirectConnect(this.supervisor, n, "127.0.0.1", this.redirectPort, this.peerAnswer === "session" ? { peer: "session" } : {});
       if (this.answerDelayMs > 0) setTimeout(redirect, this.answerDelayMs);
       else redirect();
+    } else if ((n.syscall === "sendto" || n.syscall === "sendmsg") && n.addr?.ipv4 === REMOTE.ip && n.addr.port === REMOTE.port) {
+      this.redirected.push({ pid: n.pid, fd: n.fd! });
+      redirectFastOpen(this.supervisor, n, "127.0.0.1", this.redirectPort);
     } else if (n.syscall === "getpeername" && this.#peers.has(key)) {
       answerName(this.supervisor, n, this.#peers.get(key)!);
     } else {
