@@ -132,11 +132,12 @@ describe("layer mechanics", function () {
 
   it("inbound calls reach the session when the policy asks for them", async function () {
     session.supervisor.setPolicy({ inbound: "session" });
-    const script = "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); print('ok')";
+    const script = "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); c = socket.create_connection(s.getsockname()); a, peer = s.accept(); print('ok', peer == c.getsockname())";
     const r = await session.runPreloaded(python, ["-c", script]);
-    assert.equal(r.stdout, "ok\n", describeRun(r));
+    assert.equal(r.stdout, "ok True\n", describeRun(r));
     const calls = session.notificationsOf(r.pid).map((n) => n.syscall);
-    assert.ok(calls.includes("bind") && calls.includes("listen"), calls.join(","));
+    assert.ok(calls.includes("bind") && calls.includes("listen") && calls.includes("accept4"), calls.join(","));
+    assert.ok(!calls.includes("connect"), "the loopback connect still passes natively");
     const bind = session.notificationsOf(r.pid).find((n) => n.syscall === "bind");
     assert.equal(bind?.addr?.address, "127.0.0.1");
   });
