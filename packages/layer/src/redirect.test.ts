@@ -17,11 +17,18 @@ describe("redirected connects of real programs", function () {
   let removeBlackhole: () => void = () => {};
   let buildDir: string;
   let python: string;
+  const built = { goStatic: "", goCgo: "", goConnect: "", javaClasspath: "" };
 
   before(async function () {
+    // A cold Go build cache makes these slow the first time on a machine.
+    this.timeout(900_000);
     removeBlackhole = ensureBlackhole();
     python = await realPython();
     buildDir = mkdtempSync(join(tmpdir(), "layer-programs-"));
+    built.goStatic = await buildGo("go-http", buildDir, false);
+    built.goCgo = await buildGo("go-http", buildDir, true);
+    built.goConnect = await buildGo("go-connect", buildDir, false);
+    built.javaClasspath = await buildJava(buildDir);
   });
   after(function () {
     removeBlackhole();
@@ -101,7 +108,7 @@ describe("redirected connects of real programs", function () {
   });
 
   it("java 17 HttpURLConnection", async function () {
-    const classpath = await buildJava(buildDir);
+    const classpath = built.javaClasspath;
     const r = await session.runPreloaded("java", ["-cp", classpath, "HttpGet", REMOTE.ip], { timeoutMs: 90_000 });
     assert.equal(r.code, 0, describeRun(r));
     assert.match(r.stdout, /status: 200\nbody: hello from the session/);
@@ -109,7 +116,7 @@ describe("redirected connects of real programs", function () {
   });
 
   it("a cgo Go program through LD_PRELOAD", async function () {
-    const bin = await buildGo("go-http", buildDir, true);
+    const bin = built.goCgo;
     const r = await session.runPreloaded(bin, [`${REMOTE.ip}:${REMOTE.port}`]);
     assert.equal(r.code, 0, describeRun(r));
     assert.match(r.stdout, /body: hello from the session/);
@@ -118,7 +125,7 @@ describe("redirected connects of real programs", function () {
   });
 
   it("a statically linked Go program through the launcher", async function () {
-    const bin = await buildGo("go-http", buildDir, false);
+    const bin = built.goStatic;
     const r = await session.runLaunched(bin, [`${REMOTE.ip}:${REMOTE.port}`]);
     assert.equal(r.code, 0, describeRun(r));
     assert.match(r.stdout, /body: hello from the session/);
@@ -129,7 +136,7 @@ describe("redirected connects of real programs", function () {
   });
 
   it("concurrent redirected connects of a static Go program under SIGURG load all succeed exactly once (WAIT_KILLABLE_RECV)", async function () {
-    const bin = await buildGo("go-connect", buildDir, false);
+    const bin = built.goConnect;
     session.answerDelayMs = 2;
     let pid = 0;
     const signals = setInterval(() => {
@@ -166,7 +173,7 @@ describe("redirected connects of real programs", function () {
   });
 
   it("a static Go child of an intercepted python is served by the same filter, under its own pid, without a hello", async function () {
-    const bin = await buildGo("go-http", buildDir, false);
+    const bin = built.goStatic;
     const script = `import subprocess, sys; sys.exit(subprocess.run([${JSON.stringify(bin)}, '${REMOTE.ip}:${REMOTE.port}']).returncode)`;
     const r = await session.runPreloaded(python, ["-c", script]);
     assert.equal(r.code, 0, describeRun(r));
