@@ -62,7 +62,7 @@ export interface LayerAddon {
   respond(h: RawHandle, listener: number, id: bigint, kind: 0 | 1 | 2, error: number, value: number): number;
   idValid(h: RawHandle, listener: number, id: bigint): boolean;
   addFd(h: RawHandle, listener: number, id: bigint, srcFd: number, targetFd: number, send: boolean, cloexec: boolean): number;
-  stats(h: RawHandle): { received: number; passedNatively: number; answeredNatively: number; sentToSession: number; vanished: number; attached: number };
+  stats(h: RawHandle): { received: number; passedNatively: number; answeredNatively: number; sentToSession: number; vanished: number; attached: number; watchedSockets: number };
   getFd(tgid: number, fd: number): number;
   connectSocket(fd: number, ip: string, port: number): number;
   waitConnected(fd: number, timeoutMs: number): number;

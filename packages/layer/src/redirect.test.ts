@@ -157,6 +157,7 @@ describe("redirected connects of real programs", function () {
       clearInterval(signals);
     }
     assert.equal(session.redirected.filter((x) => x.pid === pid).length, 200);
+    assert.ok(session.supervisor.stats().watchedSockets < 100, "closed redirected sockets are pruned");
   });
 
   it("a child exec'd by an intercepted python is intercepted too, and announces itself", async function () {

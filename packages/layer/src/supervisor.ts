@@ -78,6 +78,8 @@ export interface SupervisorStats {
   sentToSession: number;
   vanished: number;
   attached: number;
+  /** Redirected sockets whose get*name answers are kept (closed ones are pruned as the table grows). */
+  watchedSockets: number;
 }
 
 /** How a watched socket's getpeername/getsockname is answered. */
@@ -129,7 +131,13 @@ export class LayerSupervisor {
       // pass a notification through, and report.
       handlers.onError?.(`layer handler failed on ${event.type}: ${(err as Error).stack ?? String(err)}`);
       if (event.type === "hello") return { skip: true };
-      if (event.type === "notification") this.respond(event, { continue: true });
+      if (event.type === "notification") {
+        try {
+          this.respond(event, { continue: true });
+        } catch (answerErr) {
+          handlers.onError?.(`cannot pass ${event.syscall} of ${event.pid} through: ${(answerErr as Error).message}`);
+        }
+      }
     }
     return undefined;
   }

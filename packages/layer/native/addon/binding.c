@@ -188,6 +188,12 @@ static int get_name_rule(napi_env env, napi_value v, struct name_rule *out)
 	return 0;
 }
 
+/* A watched socket still exists while its fd names the same inode. */
+static int watched_still_there(const struct watched_socket *w)
+{
+	return target_fd_inode(w->tgid, w->fd) == w->inode;
+}
+
 /* watchSocket(h, tgid, fd, inode, peer, local): inode 0 stops watching. */
 static napi_value watch_socket(napi_env env, napi_callback_info info)
 {
@@ -204,7 +210,16 @@ static napi_value watch_socket(napi_env env, napi_callback_info info)
 	}
 	w.tgid = tgid;
 	w.fd = fd;
-	return num(env, policy_set_watched(sup_policy(a->sup), tgid, fd, w.inode ? &w : NULL));
+	struct policy *p = sup_policy(a->sup);
+	int err = policy_set_watched(p, tgid, fd, w.inode ? &w : NULL);
+	/* Programs close sockets without telling anyone: prune closed ones when
+	 * the table has doubled, so lookups stay short over a long session. */
+	size_t count = policy_watched_count(p);
+	if (count >= a->prune_watched_at) {
+		policy_prune_watched(p, watched_still_there);
+		a->prune_watched_at = 2 * policy_watched_count(p) + 64;
+	}
+	return num(env, err);
 }
 
 /* respond(h, listener, id, kind 0 continue | 1 error | 2 value, error, value) -> 0 | -errno */
@@ -278,6 +293,7 @@ static napi_value stats(napi_env env, napi_callback_info info)
 	set(env, obj, "answeredNatively", num(env, (double)s.answered_natively));
 	set(env, obj, "vanished", num(env, (double)s.vanished));
 	set(env, obj, "attached", num(env, (double)s.attached));
+	set(env, obj, "watchedSockets", num(env, (double)policy_watched_count(sup_policy(a->sup))));
 	return obj;
 }
 

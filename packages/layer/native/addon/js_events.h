@@ -12,6 +12,7 @@ struct addon_sup {
 	napi_threadsafe_function tsfn;
 	int refs;
 	int closed;
+	size_t prune_watched_at; /* watched-socket count that triggers the next prune */
 };
 
 void addon_sup_unref(struct addon_sup *a);

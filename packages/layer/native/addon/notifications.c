@@ -121,8 +121,12 @@ static int decide(struct supervisor *s, struct listener *l, const struct seccomp
 			ev->tgid = target_tgid(req->pid);
 		int fd = (int)req->data.args[0];
 		struct watched_socket w;
-		if (policy_watched_get(p, ev->tgid, fd, &w) != 0 || w.inode != target_fd_inode(ev->tgid, fd))
+		if (policy_watched_get(p, ev->tgid, fd, &w) != 0)
 			return 1;
+		if (w.inode != target_fd_inode(ev->tgid, fd)) {
+			policy_set_watched(p, ev->tgid, fd, NULL); /* the fd number was reused */
+			return 1;
+		}
 		const struct name_rule *rule = sc->nr == SYS_getpeername ? &w.peer : &w.local;
 		if (rule->answer == NAME_PASS)
 			return 1;

@@ -207,3 +207,27 @@ int policy_has_watched(struct policy *p)
 	pthread_mutex_unlock(&p->lock);
 	return v;
 }
+
+size_t policy_watched_count(struct policy *p)
+{
+	pthread_mutex_lock(&p->lock);
+	size_t n = p->watched_count;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+size_t policy_prune_watched(struct policy *p, int (*still_there)(const struct watched_socket *w))
+{
+	size_t removed = 0;
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->watched_count;) {
+		if (still_there(&p->watched[i])) {
+			i++;
+		} else {
+			p->watched[i] = p->watched[--p->watched_count];
+			removed++;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return removed;
+}

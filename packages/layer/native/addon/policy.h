@@ -65,5 +65,9 @@ int policy_is_skipped(struct policy *p, pid_t tgid);
 /* Copies the entry for (tgid, fd); 0 when found, -ENOENT otherwise. */
 int policy_watched_get(struct policy *p, pid_t tgid, int fd, struct watched_socket *out);
 int policy_has_watched(struct policy *p);
+size_t policy_watched_count(struct policy *p);
+/* Drops entries for which still_there() is false (closed fds, exited
+ * processes); returns how many. Holds the lock throughout. */
+size_t policy_prune_watched(struct policy *p, int (*still_there)(const struct watched_socket *w));
 
 #endif
