@@ -95,6 +95,22 @@ describe("layer mechanics", function () {
     assert.deepEqual(session.notificationsOf(inherited.pid), []);
   });
 
+  it("skipProcess lets every call of a running process pass natively; an unknown pid is refused", async function () {
+    const script = `import socket, sys; sys.stdin.readline(); s = socket.socket(); print(s.connect_ex(('${REMOTE.ip}', ${REMOTE.port})))`;
+    const r = await session.runPreloaded(python, ["-c", script], {
+      input: (stdin) => {
+        void (async () => {
+          while (session.attached.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+          session.supervisor.skipProcess(session.attached[0]!.pid);
+          stdin.end("go\n");
+        })();
+      },
+    });
+    assert.match(r.stdout, /^(22|101|113)$/m, describeRun(r));
+    assert.deepEqual(session.notificationsOf(r.pid), []);
+    assert.throws(() => session.supervisor.skipProcess(0x3fffffff), { code: "ESRCH" });
+  });
+
   it("ignored ports pass natively", async function () {
     session.supervisor.setPolicy({ ignorePorts: [[79, 81]] });
     const script = `import socket; s = socket.socket(); print(s.connect_ex(('${REMOTE.ip}', ${REMOTE.port})))`;

@@ -153,7 +153,10 @@ static napi_value set_skipped(napi_env env, napi_callback_info info)
 	bool skipped;
 	CHECK(napi_get_value_int32(env, argv[1], &tgid));
 	CHECK(napi_get_value_bool(env, argv[2], &skipped));
-	return num(env, policy_set_skipped(sup_policy(a->sup), tgid, skipped));
+	uint64_t start_time = skipped ? target_start_time(tgid) : 0;
+	if (skipped && !start_time)
+		return num(env, -ESRCH);
+	return num(env, policy_set_skipped(sup_policy(a->sup), tgid, start_time, skipped));
 }
 
 /* Reads a get*name rule: undefined/"pass", "session", or a Buffer of sockaddr bytes. */

@@ -2,6 +2,7 @@
  * session, send its verdict, receive the notify fd, ack. */
 #define _GNU_SOURCE
 #include "supervisor_internal.h"
+#include "target.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -207,7 +208,7 @@ int sup_answer_hello(struct supervisor *s, struct sup_conn *c, int skip, unsigne
 	struct layer_verdict v = { LAYER_WIRE_MAGIC, skip ? LAYER_VERDICT_SKIP : LAYER_VERDICT_INSTALL, groups };
 	int err = write_frame(c->fd, &v, sizeof v);
 	if (c->kind == LAYER_HELLO_INHERITED && skip)
-		policy_set_skipped(&s->policy, c->pid, 1);
+		policy_set_skipped(&s->policy, c->pid, target_start_time(c->pid), 1);
 	if (err || skip || c->kind == LAYER_HELLO_INHERITED) {
 		sup_drop_conn(c);
 		return err;

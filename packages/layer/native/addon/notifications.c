@@ -88,8 +88,11 @@ static int decide(struct supervisor *s, struct listener *l, const struct seccomp
 	ev->tgid = 0;
 	if (policy_has_skipped(p)) {
 		ev->tgid = target_tgid(req->pid);
-		if (ev->tgid > 0 && policy_is_skipped(p, ev->tgid))
+		uint64_t start_time = ev->tgid > 0 ? policy_skipped_start_time(p, ev->tgid) : 0;
+		if (start_time && start_time == target_start_time(ev->tgid))
 			return 1;
+		if (start_time)
+			policy_set_skipped(p, ev->tgid, 0, 0); /* the skipped process is gone, its pid reused */
 	}
 	switch (sc->args) {
 	case LAYER_ARGS_FD_SOCKADDR:

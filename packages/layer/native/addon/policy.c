@@ -82,17 +82,21 @@ static int reserve(void **items, size_t *cap, size_t count, size_t size)
 	return 0;
 }
 
-int policy_set_skipped(struct policy *p, pid_t tgid, int skipped)
+int policy_set_skipped(struct policy *p, pid_t tgid, uint64_t start_time, int skipped)
 {
 	int err = 0;
 	pthread_mutex_lock(&p->lock);
 	size_t i = 0;
-	while (i < p->skipped_count && p->skipped[i] != tgid)
+	while (i < p->skipped_count && p->skipped[i].tgid != tgid)
 		i++;
-	if (skipped && i == p->skipped_count) {
-		err = reserve((void **)&p->skipped, &p->skipped_cap, p->skipped_count, sizeof *p->skipped);
+	if (skipped) {
+		if (i == p->skipped_count) {
+			err = reserve((void **)&p->skipped, &p->skipped_cap, p->skipped_count, sizeof *p->skipped);
+			if (!err)
+				p->skipped_count++;
+		}
 		if (!err)
-			p->skipped[p->skipped_count++] = tgid;
+			p->skipped[i] = (struct skipped_process){ tgid, start_time };
 	} else if (!skipped && i < p->skipped_count) {
 		p->skipped[i] = p->skipped[--p->skipped_count];
 	}
@@ -177,14 +181,15 @@ int policy_has_skipped(struct policy *p)
 	return v;
 }
 
-int policy_is_skipped(struct policy *p, pid_t tgid)
+uint64_t policy_skipped_start_time(struct policy *p, pid_t tgid)
 {
-	int found = 0;
+	uint64_t start_time = 0;
 	pthread_mutex_lock(&p->lock);
-	for (size_t i = 0; i < p->skipped_count && !found; i++)
-		found = p->skipped[i] == tgid;
+	for (size_t i = 0; i < p->skipped_count && !start_time; i++)
+		if (p->skipped[i].tgid == tgid)
+			start_time = p->skipped[i].start_time;
 	pthread_mutex_unlock(&p->lock);
-	return found;
+	return start_time;
 }
 
 int policy_watched_get(struct policy *p, pid_t tgid, int fd, struct watched_socket *out)

@@ -29,6 +29,12 @@ struct watched_socket {
 	struct name_rule peer, local;
 };
 
+/* A process by pid and start time: a reused pid is another process. */
+struct skipped_process {
+	pid_t tgid;
+	uint64_t start_time;
+};
+
 struct policy {
 	pthread_mutex_t lock;
 	uint8_t ignored_ports[65536 / 8]; /* outgoing to these remote ports passes */
@@ -37,7 +43,7 @@ struct policy {
 	char **local_prefixes;            /* absolute path prefixes that stay local */
 	size_t local_prefix_count;
 	unsigned default_groups;          /* hello verdict groups when JS names none */
-	pid_t *skipped;                   /* thread groups whose calls all pass */
+	struct skipped_process *skipped;  /* thread groups whose calls all pass */
 	size_t skipped_count, skipped_cap;
 	struct watched_socket *watched;   /* redirected sockets and their get*name answers */
 	size_t watched_count, watched_cap;
@@ -50,7 +56,7 @@ void policy_destroy(struct policy *p);
 void policy_set_ports(struct policy *p, const uint8_t *bitmap);
 void policy_set_flags(struct policy *p, int inbound_to_session, int files_to_session, unsigned default_groups);
 int policy_set_local_prefixes(struct policy *p, char *const *prefixes, size_t count);
-int policy_set_skipped(struct policy *p, pid_t tgid, int skipped);
+int policy_set_skipped(struct policy *p, pid_t tgid, uint64_t start_time, int skipped);
 /* entry NULL: stop watching (tgid, fd). */
 int policy_set_watched(struct policy *p, pid_t tgid, int fd, const struct watched_socket *entry);
 
@@ -61,7 +67,8 @@ int policy_files_to_session(struct policy *p);
 int policy_path_is_local(struct policy *p, const char *path);
 unsigned policy_default_groups(struct policy *p);
 int policy_has_skipped(struct policy *p);
-int policy_is_skipped(struct policy *p, pid_t tgid);
+/* The recorded start time of a skipped tgid, 0 when not skipped. */
+uint64_t policy_skipped_start_time(struct policy *p, pid_t tgid);
 /* Copies the entry for (tgid, fd); 0 when found, -ENOENT otherwise. */
 int policy_watched_get(struct policy *p, pid_t tgid, int fd, struct watched_socket *out);
 int policy_has_watched(struct policy *p);

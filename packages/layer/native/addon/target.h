@@ -8,6 +8,9 @@
 
 /* Thread group of a thread id (`Tgid:` in /proc/<tid>/status), or -errno. */
 int target_tgid(pid_t tid);
+/* Start time of a process (field 22 of /proc/<pid>/stat): with the pid, an
+ * identity that survives pid reuse. 0 when unknown. */
+uint64_t target_start_time(pid_t pid);
 /* Reads exactly len bytes (page by page), 0 or -errno. */
 int target_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 /* Reads a NUL-terminated string of at most size-1 bytes; 0, -ENAMETOOLONG or -errno. */
