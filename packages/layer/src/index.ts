@@ -15,7 +15,7 @@ export {
   type SupervisorHandlers,
   type SupervisorStats,
 } from "./supervisor.js";
-export { getFd, connectSocket, waitConnected, readMemory, writeMemory } from "./target.js";
+export { getFd, socketInfo, connectSocket, waitConnected, readMemory, writeMemory } from "./target.js";
 export { redirectFastOpen, readSendPayload } from "./fastopen.js";
 export { redirectConnect, answerName } from "./redirect.js";
 export { checkKernel, type KernelCheck, type KernelFeature } from "./kernel.js";

@@ -64,6 +64,7 @@ export interface LayerAddon {
   addFd(h: RawHandle, listener: number, id: bigint, srcFd: number, targetFd: number, send: boolean, cloexec: boolean): number;
   stats(h: RawHandle): { received: number; passedNatively: number; answeredNatively: number; sentToSession: number; vanished: number; attached: number; watchedSockets: number };
   getFd(tgid: number, fd: number): number;
+  socketInfo(fd: number): [number, number] | number;
   connectSocket(fd: number, ip: string, port: number): number;
   waitConnected(fd: number, timeoutMs: number): number;
   readMemory(pid: number, addr: bigint, len: number): Buffer | number;

@@ -7,6 +7,16 @@ export function getFd(pid: number, fd: number): number {
   return check(addon().getFd(pid, fd), `pidfd_getfd(${pid}, ${fd})`);
 }
 
+/** A socket's family and type (SO_DOMAIN, SO_TYPE): tells a TCP connect from a UDP one. */
+export function socketInfo(fd: number): { family: "inet" | "inet6" | "unix" | "other"; type: "stream" | "dgram" | "other" } {
+  const r = addon().socketInfo(fd);
+  if (typeof r === "number") check(r, `getsockopt(${fd})`);
+  const [domain, type] = r as [number, number];
+  // AF_INET 2, AF_INET6 10, AF_UNIX 1; SOCK_STREAM 1, SOCK_DGRAM 2 (SOCK_NONBLOCK/CLOEXEC are not in SO_TYPE).
+  const family = domain === 2 ? "inet" : domain === 10 ? "inet6" : domain === 1 ? "unix" : "other";
+  return { family, type: type === 1 ? "stream" : type === 2 ? "dgram" : "other" };
+}
+
 /**
  * Connects a socket (usually one taken with getFd) to ip:port; an IPv4 address
  * is mapped (::ffff:a.b.c.d) on an AF_INET6 socket. "in-progress" on a

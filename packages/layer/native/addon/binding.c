@@ -312,6 +312,27 @@ static napi_value get_fd(napi_env env, napi_callback_info info)
 	return num(env, target_getfd(tgid, fd));
 }
 
+/* socketInfo(fd) -> [domain, type] (SO_DOMAIN, SO_TYPE) | -errno: the session tells a TCP
+ * connect from a UDP one before it picks how to carry it. */
+static napi_value socket_info(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	int32_t fd;
+	if (get_i32(env, argv[0], &fd)) {
+		napi_throw_type_error(env, NULL, "socketInfo(fd)");
+		return NULL;
+	}
+	int domain = 0, type = 0;
+	socklen_t dl = sizeof domain, tl = sizeof type;
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl) != 0 || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0)
+		return num(env, -errno);
+	napi_value arr;
+	napi_create_array_with_length(env, 2, &arr);
+	napi_set_element(env, arr, 0, num(env, domain));
+	napi_set_element(env, arr, 1, num(env, type));
+	return arr;
+}
+
 /* connectSocket(fd, ip, port) -> 0 | -errno. An IPv4 address is written as
  * ::ffff:a.b.c.d when the socket is AF_INET6 (Java's sockets are). */
 static napi_value connect_socket(napi_env env, napi_callback_info info)
@@ -464,7 +485,7 @@ NAPI_MODULE_INIT()
 		{ "createSupervisor", create_supervisor }, { "closeSupervisor", close_supervisor },
 		{ "setPolicy", set_policy }, { "setSkipped", set_skipped }, { "watchSocket", watch_socket },
 		{ "respond", respond }, { "idValid", id_valid }, { "addFd", add_fd }, { "stats", stats },
-		{ "getFd", get_fd }, { "connectSocket", connect_socket }, { "waitConnected", wait_connected }, { "readMemory", read_memory },
+		{ "getFd", get_fd }, { "socketInfo", socket_info }, { "connectSocket", connect_socket }, { "waitConnected", wait_connected }, { "readMemory", read_memory },
 		{ "writeMemory", write_memory }, { "checkKernel", check_kernel }, { "syscallTable", syscall_table },
 	};
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
