@@ -17,3 +17,11 @@ await build({
   logLevel: 'warning',
 });
 chmodSync('dist/mirrord.js', 0o755);
+
+// The layer finds its native files in ../build/ next to the code that loads it; in the
+// bundle that code is dist/mirrord.js, so the native files go to build/ beside dist/.
+import { copyFileSync, mkdirSync } from 'node:fs';
+mkdirSync('build', { recursive: true });
+for (const file of ['libmirrord_layer.so', 'mirrord-layer-exec', 'layer.node']) {
+  copyFileSync(`../layer/build/${file}`, `build/${file}`);
+}

@@ -107,7 +107,7 @@ describe('mirrord CLI', function () {
 
   describe('errors', () => {
     it('commands not built yet say so and exit 2', () => {
-      for (const verb of ['exec', 'ext', 'ide-server']) {
+      for (const verb of ['ext', 'ide-server']) {
         const { code, stderr } = run([verb]);
         assert.equal(code, 2, verb);
         assert.match(stderr, new RegExp(`mirrord ${verb} is not implemented yet`));

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { outputModeOf, processOutput, reportError, type Output } from './output.js';
+import { execCommand, type ExecFlags } from './exec.js';
 import { lsCommand } from './ls.js';
 import { verifyConfigCommand } from './verify-config.js';
 
@@ -28,6 +29,8 @@ export async function runCli(context: CliContext): Promise<number> {
     .description('Run a local process as if it ran inside a Kubernetes pod.')
     .version(`mirrord ${VERSION}`, '-V, --version', 'print the version as "mirrord <version>"')
     .exitOverride()
+    // `exec … -- cmd --flag`: options after the command belong to the command.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => out.stdout(text),
       // Commander's own error lines are replaced by ours (see the catch below).
@@ -49,8 +52,26 @@ export async function runCli(context: CliContext): Promise<number> {
     .option('-f, --config-file <path>', 'config file')
     .option('-t, --target <target>', 'target path, e.g. deployment/api/container/app')
     .option('-n, --target-namespace <namespace>', 'namespace of the target')
-    .argument('[command...]', 'the command to run, after --')
-    .action(notYet('exec'));
+    .option('-a, --agent-namespace <namespace>', 'namespace of the agent')
+    .option('-i, --agent-image <image>', 'agent image')
+    .option('-e, --ephemeral-container', 'run the agent as an ephemeral container in the target pod')
+    .option('--agent-ttl <seconds>', 'seconds the agent pod is kept after the agent exits')
+    .option('--agent-startup-timeout <seconds>', 'seconds to wait for the agent')
+    .option('--steal', 'steal incoming traffic instead of mirroring it')
+    .option('--fs-mode <mode>', 'read, write, local or localwithoverrides')
+    .option('--no-outgoing', 'keep outgoing traffic local')
+    .option('--no-tcp-outgoing', 'keep outgoing TCP local')
+    .option('--no-udp-outgoing', 'keep outgoing UDP local')
+    .option('--no-remote-dns', 'resolve names locally')
+    .option('-x, --override-env-vars-exclude <names>', 'remote env vars to leave out, ";"-separated')
+    .option('-s, --override-env-vars-include <names>', 'only these remote env vars, ";"-separated')
+    .option('--skip-processes <names>', 'processes to leave alone, ";"-separated')
+    .option('--context <context>', 'kubeconfig context')
+    .argument('<command...>', 'the command to run, after --')
+    .passThroughOptions()
+    .action(async (command: string[], flags: ExecFlags) => {
+      exitCode = await execCommand(out, command, flags, { cwd: context.cwd, env: context.env });
+    });
 
   program
     .command('ls')
