@@ -9,7 +9,7 @@ import {
   E2E_NAMESPACE, IMAGES, KUBERNETES_VERSION, NODE_NAME, WORKLOADS, clusterDown, clusterUp, type DownReport, type UpReport,
 } from "./cluster/index.js";
 import { clusterLeftovers } from "./cluster/leftovers.js";
-import { clusterMemory, diskUse, readColdBuildTimes, writeClusterReport, REPORT_FILE } from "./cluster/metrics.js";
+import { clusterMemory, diskUse, readLastBuildTimes, writeClusterReport, REPORT_FILE } from "./cluster/metrics.js";
 import { sleep, waitFor } from "./cluster/run.js";
 import {
   appsApi, coreApi, execInContainer, portForwardRoundTrip, readyPods, scaleDeployment, waitForReadyReplicas,
@@ -161,15 +161,20 @@ describe(`e2e cluster (Kubernetes ${KUBERNETES_VERSION})`, function () {
     assert.equal(await nodeReady(), true);
     const service = await coreApi().readNamespacedService({ name: echo.name, namespace: ns });
     // Host → ClusterIP goes through kube-proxy's DNAT into the pod network on this machine.
-    const response = await fetch(`http://${service.spec!.clusterIP}:${echo.servicePort}/after-reboot`);
-    const reply = (await response.json()) as EchoReply;
+    // kube-proxy may still be programming the new endpoints for a moment after the rollout.
+    const reply = await waitFor("the echo Service to answer from the host", 20_000, async () => {
+      const response = await fetch(`http://${service.spec!.clusterIP}:${echo.servicePort}/after-reboot`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      return (await response.json()) as EchoReply;
+    });
     assert.equal(reply.path, "/after-reboot");
     assert.deepEqual(await readyPods(ns, echo.name), [reply.pod]);
   });
 
   it("measures cold build, warm boot, teardown, memory and disk", async function () {
     const report = {
-      coldBuildSeconds: await readColdBuildTimes(),
+      lastBuildSeconds: await readLastBuildTimes(),
       warmBootSeconds: warmUp?.seconds,
       teardownSeconds: teardown?.seconds,
       memory: await clusterMemory(),

@@ -71,7 +71,8 @@ export async function diskUse(): Promise<DiskUse> {
 }
 
 export interface ClusterReport {
-  coldBuildSeconds: BuildTimes;
+  /** Duration of the last build of each binary (a cold one only on an empty cache). */
+  lastBuildSeconds: BuildTimes;
   warmBootSeconds?: number;
   teardownSeconds?: number;
   memory: MemoryUse;
@@ -84,7 +85,7 @@ export async function writeClusterReport(report: ClusterReport): Promise<void> {
   await writeFile(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
 }
 
-export async function readColdBuildTimes(): Promise<BuildTimes> {
+export async function readLastBuildTimes(): Promise<BuildTimes> {
   return readBuildTimes();
 }
 

@@ -4,8 +4,9 @@
  * `./staging/...` replace of its go.mod pointed at the published staging module of the same
  * release. Output and Go caches live in the cache folder, keyed by version.
  */
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { K8S_BINARY, K8S_MAIN_SOURCE_DIR, KUBERNETES_BUILD_DIR } from "../paths.js";
 import { run } from "../run.js";
@@ -48,15 +49,22 @@ async function goModFor(version: string): Promise<string> {
   ].join("\n");
 }
 
-/** Builds the binary unless it is cached; returns its path. */
+/** Beside the binary: the hash of the main.go it was built from, so an edit rebuilds it. */
+const SOURCE_STAMP = `${K8S_BINARY}.main-sha256`;
+
+/** Builds the binary unless it is cached from the same main.go; returns its path. */
 export async function ensureKubernetesBinary(): Promise<string> {
-  if (existsSync(K8S_BINARY)) return K8S_BINARY;
+  const mainGo = await readFile(path.join(K8S_MAIN_SOURCE_DIR, "main.go"));
+  const sourceHash = createHash("sha256").update(mainGo).digest("hex");
+  if (existsSync(K8S_BINARY) && existsSync(SOURCE_STAMP) && (await readFile(SOURCE_STAMP, "utf8")) === sourceHash) {
+    return K8S_BINARY;
+  }
   const version = KUBERNETES_VERSION;
   await timedBuild(`kubernetes ${version}`, async () => {
     const { major, minor } = kubernetesVersionParts(version);
     const sourceDir = path.join(KUBERNETES_BUILD_DIR, "src");
     await mkdir(sourceDir, { recursive: true });
-    await copyFile(path.join(K8S_MAIN_SOURCE_DIR, "main.go"), path.join(sourceDir, "main.go"));
+    await writeFile(path.join(sourceDir, "main.go"), mainGo);
     await writeFile(path.join(sourceDir, "go.mod"), await goModFor(version));
     await rm(path.join(sourceDir, "go.sum"), { force: true });
     process.stderr.write(`cluster: building Kubernetes ${version} from Go modules (about 6 min on 2 cores)…\n`);
@@ -77,6 +85,7 @@ export async function ensureKubernetesBinary(): Promise<string> {
       env: goEnv(),
     });
     await rename(partial, K8S_BINARY);
+    await writeFile(SOURCE_STAMP, sourceHash);
   });
   await linkComponents();
   return K8S_BINARY;

@@ -8,9 +8,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	_ "time/tzdata" // CronJob time zones, as the upstream mains import it
@@ -30,12 +32,34 @@ import (
 	kubelet "k8s.io/kubernetes/cmd/kubelet/app"
 )
 
-var components = map[string]func() *cobra.Command{
-	"kube-apiserver":          func() *cobra.Command { return apiserver.NewAPIServerCommand() },
-	"kube-controller-manager": func() *cobra.Command { return controllermanager.NewControllerManagerCommand() },
-	"kube-scheduler":          func() *cobra.Command { return scheduler.NewSchedulerCommand() },
-	"kubelet":                 func() *cobra.Command { return kubelet.NewKubeletCommand() },
-	"kube-proxy":              func() *cobra.Command { return proxy.NewProxyCommand() },
+// The constructors' signatures differ between releases (the kubelet's takes a context from
+// v1.32 on, the scheduler's takes options), so they are called through newCommand, which
+// keeps this file building against every Kubernetes version the harness is asked for.
+var components = map[string]any{
+	"kube-apiserver":          apiserver.NewAPIServerCommand,
+	"kube-controller-manager": controllermanager.NewControllerManagerCommand,
+	"kube-scheduler":          scheduler.NewSchedulerCommand,
+	"kubelet":                 kubelet.NewKubeletCommand,
+	"kube-proxy":              proxy.NewProxyCommand,
+}
+
+var contextType = reflect.TypeOf((*context.Context)(nil)).Elem()
+
+// newCommand calls a component's New...Command, giving a context.Context to a context
+// parameter and nothing to variadic options.
+func newCommand(constructor any) *cobra.Command {
+	fn := reflect.ValueOf(constructor)
+	var args []reflect.Value
+	for i := 0; i < fn.Type().NumIn(); i++ {
+		if fn.Type().IsVariadic() && i == fn.Type().NumIn()-1 {
+			break
+		}
+		if fn.Type().In(i) != contextType {
+			panic(fmt.Sprintf("k8s: cannot call %s: parameter %d is %s", fn.Type(), i, fn.Type().In(i)))
+		}
+		args = append(args, reflect.ValueOf(context.Background()))
+	}
+	return fn.Call(args)[0].Interface().(*cobra.Command)
 }
 
 func main() {
@@ -52,7 +76,7 @@ func main() {
 		}
 		return
 	}
-	newCommand, known := components[name]
+	constructor, known := components[name]
 	if !known {
 		names := []string{"kubectl"}
 		for n := range components {
@@ -62,5 +86,5 @@ func main() {
 		fmt.Fprintf(os.Stderr, "k8s: unknown component %q; call it as one of: %s\n", name, strings.Join(names, ", "))
 		os.Exit(2)
 	}
-	os.Exit(cli.Run(newCommand()))
+	os.Exit(cli.Run(newCommand(constructor)))
 }
