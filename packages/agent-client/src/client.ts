@@ -55,6 +55,7 @@ export class AgentConnection {
   private readonly metadata = new grpc.Metadata();
   private pingTimer: NodeJS.Timeout | undefined;
   private readonly closedListeners = new Set<(reason: string) => void>();
+  private readonly openCalls = new Set<{ cancel(): void }>();
   private ended = false;
 
   private constructor(
@@ -120,10 +121,25 @@ export class AgentConnection {
     else this.closedListeners.add(listener);
   }
 
+  /**
+   * Ends the session and every call made through it, and closes the channel at once (a
+   * graceful end would keep the connection open until the agent answers, which it may
+   * never do if it is gone).
+   */
   close(): void {
     this.sessionCall.end();
+    this.sessionCall.cancel();
+    for (const call of this.openCalls) call.cancel();
+    this.openCalls.clear();
     this.markEnded("closed by the client");
     this.grpcClient.close();
+  }
+
+  /** Remembers a streaming call until it ends, so close() can cancel it. */
+  private track<C extends { cancel(): void; on(event: "status", listener: () => void): unknown }>(call: C): C {
+    this.openCalls.add(call);
+    call.on("status", () => this.openCalls.delete(call));
+    return call;
   }
 
   private markEnded(reason: string): void {
@@ -137,7 +153,7 @@ export class AgentConnection {
 
   /** A TCP connection from the agent's namespace; resolves once connected. */
   connectTcp(ip: string, port: number, timeoutMs = 0): Promise<AgentTcpStream> {
-    const call = this.grpcClient.ConnectTcp(this.metadata);
+    const call = this.track(this.grpcClient.ConnectTcp(this.metadata));
     const stream = new AgentTcpStream(call);
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
@@ -155,7 +171,7 @@ export class AgentConnection {
 
   /** A UDP socket in the agent's namespace. */
   async udpSocket(family: AddressFamily = "ADDRESS_FAMILY_IPV4"): Promise<AgentUdpSocket> {
-    const call = this.grpcClient.UdpSocket(this.metadata);
+    const call = this.track(this.grpcClient.UdpSocket(this.metadata));
     const socket = new AgentUdpSocket(call);
     await socket.bind(family);
     return socket;
@@ -233,14 +249,14 @@ export class AgentConnection {
    * one, `onConnection` gets each whole connection. Resolves once the redirect is in place.
    */
   steal(port: number, handlers: StealHandlers, httpFilter?: HttpFilter): Promise<StealHandle> {
-    const call = this.grpcClient.Steal(this.metadata);
+    const call = this.track(this.grpcClient.Steal(this.metadata));
     const handle = new StealHandle(call, handlers);
     return handle.subscribe(port, httpFilter);
   }
 
   /** Mirrors a port; `onMessage` gets connections, copies of their data and closes. */
   mirror(port: number, onMessage: (message: MirrorAgentMessage__Output) => void): Promise<{ cancel: () => void }> {
-    const call = this.grpcClient.Mirror({ port }, this.metadata);
+    const call = this.track(this.grpcClient.Mirror({ port }, this.metadata));
     return new Promise((resolve, reject) => {
       let subscribed = false;
       call.on("data", (message: MirrorAgentMessage__Output) => {
