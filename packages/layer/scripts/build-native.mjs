@@ -43,7 +43,7 @@ const require = createRequire(import.meta.url);
 const napiInclude = require("node-api-headers").include_dir;
 build("layer.node", [
   ...common, "-shared", "-fPIC", "-fvisibility=hidden", "-pthread", `-I${napiInclude}`,
-  ...at("addon", ["binding.c", "js_events.c", "napi_util.c", "supervisor.c", "handshake_server.c", "listeners.c", "notifications.c", "policy.c", "target.c", "sockaddr.c", "kernel_check.c"]),
+  ...at("addon", ["binding.c", "js_events.c", "napi_util.c", "supervisor.c", "handshake_server.c", "listeners.c", "notifications.c", "inbound.c", "datagrams.c", "policy.c", "target.c", "sockaddr.c", "kernel_check.c"]),
   join(native, "common", "syscalls.c"),
   "-o", join(out, "layer.node"),
 ]);

@@ -8,12 +8,14 @@ export const SyscallGroup = {
   netNames: 4,
   /** open, openat, openat2 and the stat family */
   files: 8,
+  /** recvfrom with a source-address buffer (the filter never traps plain reads) */
+  netRecv: 16,
 } as const;
 
-export const ALL_GROUPS = SyscallGroup.netOut | SyscallGroup.netIn | SyscallGroup.netNames | SyscallGroup.files;
-export const DEFAULT_GROUPS = SyscallGroup.netOut | SyscallGroup.netIn | SyscallGroup.netNames;
+export const ALL_GROUPS = SyscallGroup.netOut | SyscallGroup.netIn | SyscallGroup.netNames | SyscallGroup.files | SyscallGroup.netRecv;
+export const DEFAULT_GROUPS = SyscallGroup.netOut | SyscallGroup.netIn | SyscallGroup.netNames | SyscallGroup.netRecv;
 
 export type SyscallName =
-  | "connect" | "sendto" | "sendmsg" | "bind" | "listen" | "accept" | "accept4" | "getpeername" | "getsockname"
+  | "connect" | "sendto" | "sendmsg" | "recvfrom" | "bind" | "listen" | "accept" | "accept4" | "getpeername" | "getsockname"
   | "open" | "openat" | "openat2" | "stat" | "lstat" | "newfstatat" | "statx" | "access" | "faccessat"
   | "faccessat2" | "readlink" | "readlinkat";

@@ -30,6 +30,7 @@ export interface RawNotification {
 
 export interface RawPolicy {
   ignoredPorts: Buffer; // 65536-bit bitmap
+  loopbackTrappedPorts: Buffer; // 65536-bit bitmap
   inboundToSession: boolean;
   filesToSession: boolean;
   localPrefixes: string[];
@@ -56,16 +57,28 @@ export interface LayerAddon {
   closeSupervisor(h: RawHandle): void;
   setPolicy(h: RawHandle, policy: RawPolicy): void;
   setSkipped(h: RawHandle, tgid: number, skipped: boolean): number;
-  /** inode 0 stops watching; peer/local: "pass" | "session" | sockaddr bytes. */
-  watchSocket(h: RawHandle, tgid: number, fd: number, inode: bigint | number, peer: RawNameRule, local: RawNameRule): number;
+  /** inode 0 stops watching; peer/local: "pass" | "session" | sockaddr bytes; recvFrom/recvReport together or null. */
+  watchSocket(
+    h: RawHandle, tgid: number, fd: number, inode: bigint | number, peer: RawNameRule, local: RawNameRule,
+    acceptOnBehalf: boolean, recvFrom: Buffer | null, recvReport: Buffer | null,
+  ): number;
+  /** Registers (forget false) or drops, if still the same (forget true), the peer of the inbound connection from local port. */
+  expectPeer(h: RawHandle, localPort: number, sockaddr: Buffer, forget: boolean): number;
   /** kind: 0 continue, 1 error, 2 value. Returns 0 or -errno. */
   respond(h: RawHandle, listener: number, id: bigint, kind: 0 | 1 | 2, error: number, value: number): number;
   idValid(h: RawHandle, listener: number, id: bigint): boolean;
   addFd(h: RawHandle, listener: number, id: bigint, srcFd: number, targetFd: number, send: boolean, cloexec: boolean): number;
-  stats(h: RawHandle): { received: number; passedNatively: number; answeredNatively: number; sentToSession: number; vanished: number; attached: number; watchedSockets: number };
+  stats(h: RawHandle): {
+    received: number; passedNatively: number; answeredNatively: number; sentToSession: number; vanished: number; attached: number;
+    watchedSockets: number; accepted: number; recvAnswered: number; waitingAccepts: number; expectedPeers: number;
+  };
   getFd(tgid: number, fd: number): number;
   socketInfo(fd: number): [number, number] | number;
   connectSocket(fd: number, ip: string, port: number): number;
+  bindSocket(fd: number, ip: string, port: number): number;
+  localName(fd: number): Buffer | number;
+  /** A non-blocking TCP socket bound to ip:0: [fd, port], or -errno. */
+  boundStreamSocket(ip: string): [number, number] | number;
   waitConnected(fd: number, timeoutMs: number): number;
   readMemory(pid: number, addr: bigint, len: number): Buffer | number;
   writeMemory(pid: number, addr: bigint, data: Buffer): number;

@@ -5,6 +5,11 @@ import type { RawPolicy } from "./native.js";
 export interface LayerPolicy {
   /** Outgoing connects/sends to these remote ports pass untouched: single ports or [from, to] ranges. */
   ignorePorts?: ReadonlyArray<number | readonly [number, number]>;
+  /**
+   * Outgoing connects/sends to a loopback address (127/8, ::1, 0.0.0.0) on these ports reach the
+   * session anyway (they pass natively otherwise): the local stub resolver, 127.0.0.53:53 on Ubuntu.
+   */
+  trapLoopbackPorts?: ReadonlyArray<number | readonly [number, number]>;
   /** bind/listen/accept: "pass" answers them natively (default), "session" hands them to onNotification. */
   inbound?: "pass" | "session";
   /** File syscalls (when the process traps the files group): to the session unless under a local prefix. */
@@ -13,17 +18,22 @@ export interface LayerPolicy {
   defaultGroups?: number;
 }
 
-export function rawPolicy(policy: LayerPolicy): RawPolicy {
+function portBitmap(name: string, entries: ReadonlyArray<number | readonly [number, number]>): Buffer {
   const bitmap = Buffer.alloc(65536 / 8);
-  for (const entry of policy.ignorePorts ?? []) {
+  for (const entry of entries) {
     const [from, to] = typeof entry === "number" ? [entry, entry] : entry;
     if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 65535 || from > to) {
-      throw new RangeError(`ignorePorts: ${JSON.stringify(entry)} is not a port or a [from, to] range within 0..65535`);
+      throw new RangeError(`${name}: ${JSON.stringify(entry)} is not a port or a [from, to] range within 0..65535`);
     }
     for (let port = from; port <= to; port++) bitmap[port >> 3]! |= 1 << (port & 7);
   }
+  return bitmap;
+}
+
+export function rawPolicy(policy: LayerPolicy): RawPolicy {
   return {
-    ignoredPorts: bitmap,
+    ignoredPorts: portBitmap("ignorePorts", policy.ignorePorts ?? []),
+    loopbackTrappedPorts: portBitmap("trapLoopbackPorts", policy.trapLoopbackPorts ?? []),
     inboundToSession: policy.inbound === "session",
     filesToSession: policy.files?.toSession ?? false,
     localPrefixes: [...(policy.files?.localPrefixes ?? [])],

@@ -2,15 +2,18 @@
 // target's socket to a local endpoint, and keep telling it the original peer.
 import { closeSync, fstatSync } from "node:fs";
 import { errno } from "./errno.js";
+import { sockaddr } from "./sockaddr.js";
 import type { LayerSupervisor, NameAnswer, Notification } from "./supervisor.js";
-import { connectSocket, getFd, readMemory, writeMemory } from "./target.js";
+import { connectSocket, getFd, readMemory, socketInfo, writeMemory } from "./target.js";
 
 /**
  * Connects the target's socket to ip:port instead of the address it asked for,
  * and answers its connect (0, or EINPROGRESS for a non-blocking socket, which
  * then completes on its own). By default getpeername keeps reporting the
  * address the process asked for (answered natively) and getsockname the real
- * local end. Returns false if the target went away.
+ * local end. A datagram socket is also watched for recvfrom: replies from
+ * ip:port are reported as coming from the address the process asked for
+ * (resolvers drop replies from anyone else). Returns false if the target went away.
  */
 export function redirectConnect(
   supervisor: LayerSupervisor,
@@ -36,9 +39,11 @@ export function redirectConnect(
       const code = (err as { errno?: number }).errno ?? errno.ECONNREFUSED;
       return supervisor.respond(n, { error: code });
     }
+    const datagram = n.addr !== undefined && socketInfo(fd).type === "dgram";
     supervisor.watchSocket(n.pid, n.fd, fstatSync(fd, { bigint: true }).ino, {
       peer: names.peer ?? n.addr?.raw ?? "pass",
       local: names.local ?? "pass",
+      ...(datagram ? { recvSource: { from: sockaddr(ip, port), report: n.addr!.raw } } : {}),
     });
     return supervisor.respond(n, state === "connected" ? { val: 0 } : { error: errno.EINPROGRESS });
   } finally {

@@ -80,6 +80,33 @@ export interface SupervisorStats {
   attached: number;
   /** Redirected sockets whose get*name answers are kept (closed ones are pruned as the table grows). */
   watchedSockets: number;
+  /** Connections accepted on behalf of a process (listeners watched with acceptOnBehalf). */
+  accepted: number;
+  /** recvfrom answered natively on watched datagram sockets (source rewritten). */
+  recvAnswered: number;
+  /** Blocking accepts parked now, waiting for a connection. */
+  waitingAccepts: number;
+  /** Peers registered with expectPeer and not yet accepted. */
+  expectedPeers: number;
+}
+
+/** How the supervisor treats a watched socket, besides its names. */
+export interface WatchOptions {
+  /** getpeername: "pass" (default), "session", or sockaddr bytes written natively. */
+  peer?: NameAnswer;
+  /** getsockname, likewise. On a listener with acceptOnBehalf, accepted sockets report this port too. */
+  local?: NameAnswer;
+  /**
+   * A listening socket: accept/accept4 are served on the native thread, which
+   * accepts on the session's copy, installs the connection in the process
+   * and reports the peer registered with expectPeer (the real one otherwise).
+   */
+  acceptOnBehalf?: boolean;
+  /**
+   * A datagram socket: recvfrom with a source buffer is answered on the
+   * native thread, and datagrams from `from` are reported as from `report`.
+   */
+  recvSource?: { from: Buffer; report: Buffer };
 }
 
 /** How a watched socket's getpeername/getsockname is answered. */
@@ -189,13 +216,32 @@ export class LayerSupervisor {
    * (the kernel's answer, the default), "session" (onNotification), or the
    * sockaddr bytes to report, written on the native thread.
    */
-  watchSocket(pid: number, fd: number, inode: bigint | number, answers: { peer?: NameAnswer; local?: NameAnswer }): void {
+  watchSocket(pid: number, fd: number, inode: bigint | number, answers: WatchOptions): void {
     if (inode === 0 || inode === 0n) throw new RangeError("watchSocket needs the socket's inode");
-    check(addon().watchSocket(this.#handle, pid, fd, inode, answers.peer ?? "pass", answers.local ?? "pass"), "watchSocket");
+    const r = addon().watchSocket(
+      this.#handle, pid, fd, inode, answers.peer ?? "pass", answers.local ?? "pass",
+      answers.acceptOnBehalf ?? false, answers.recvSource?.from ?? null, answers.recvSource?.report ?? null,
+    );
+    check(r, "watchSocket");
   }
 
   unwatchSocket(pid: number, fd: number): void {
-    check(addon().watchSocket(this.#handle, pid, fd, 0, "pass", "pass"), "unwatchSocket");
+    check(addon().watchSocket(this.#handle, pid, fd, 0, "pass", "pass", false, null, null), "unwatchSocket");
+  }
+
+  /**
+   * Says that the inbound connection whose client end is 127.0.0.1:localPort
+   * (a connection the session makes to a listener watched with acceptOnBehalf)
+   * is the remote client `peer`: accept reports it, and so does getpeername on
+   * the accepted socket. One use: the registration is consumed by the accept.
+   */
+  expectPeer(localPort: number, peer: Buffer): void {
+    check(addon().expectPeer(this.#handle, localPort, peer, false), "expectPeer");
+  }
+
+  /** Drops a registration of expectPeer that was never consumed (only if it still names `peer`). */
+  forgetPeer(localPort: number, peer: Buffer): void {
+    check(addon().expectPeer(this.#handle, localPort, peer, true), "forgetPeer");
   }
 
   stats(): SupervisorStats {

@@ -107,6 +107,14 @@ static napi_value set_policy(napi_env env, napi_callback_info info)
 		napi_throw_range_error(env, NULL, "ignoredPorts must be an 8192-byte bitmap");
 		return NULL;
 	}
+	void *loopback;
+	size_t loopback_len;
+	CHECK(napi_get_named_property(env, argv[1], "loopbackTrappedPorts", &v));
+	CHECK(napi_get_buffer_info(env, v, &loopback, &loopback_len));
+	if (loopback_len != 65536 / 8) {
+		napi_throw_range_error(env, NULL, "loopbackTrappedPorts must be an 8192-byte bitmap");
+		return NULL;
+	}
 	bool inbound, files;
 	uint32_t groups;
 	CHECK(napi_get_named_property(env, argv[1], "inboundToSession", &v));
@@ -131,6 +139,7 @@ static napi_value set_policy(napi_env env, napi_callback_info info)
 	}
 	if (!err) {
 		policy_set_ports(p, ports);
+		policy_set_loopback_ports(p, loopback);
 		policy_set_flags(p, inbound, files, groups & LAYER_GROUP_ALL);
 		err = policy_set_local_prefixes(p, list, count);
 	}
@@ -197,20 +206,50 @@ static int watched_still_there(const struct watched_socket *w)
 	return target_fd_inode(w->tgid, w->fd) == w->inode;
 }
 
-/* watchSocket(h, tgid, fd, inode, peer, local): inode 0 stops watching. */
+/* Reads an optional Buffer of sockaddr bytes into a rule (NAME_BYTES when present). */
+static int get_sockaddr_rule(napi_env env, napi_value v, struct name_rule *out)
+{
+	memset(out, 0, sizeof *out);
+	napi_valuetype t;
+	napi_typeof(env, v, &t);
+	if (t == napi_undefined || t == napi_null)
+		return 0;
+	bool is_buffer = false;
+	napi_is_buffer(env, v, &is_buffer);
+	if (!is_buffer)
+		return -1;
+	void *data;
+	size_t len;
+	napi_get_buffer_info(env, v, &data, &len);
+	if (len == 0 || len > sizeof out->bytes)
+		return -1;
+	memcpy(out->bytes, data, len);
+	out->len = (uint32_t)len;
+	out->answer = NAME_BYTES;
+	return 0;
+}
+
+/* watchSocket(h, tgid, fd, inode, peer, local, acceptOnBehalf, recvFrom, recvReport):
+ * inode 0 stops watching; recvFrom/recvReport Buffers (or null) together. */
 static napi_value watch_socket(napi_env env, napi_callback_info info)
 {
-	ARGS(6);
+	ARGS(9);
 	struct addon_sup *a = get_sup(env, argv[0]);
 	if (!a)
 		return NULL;
 	struct watched_socket w = { 0 };
 	int32_t tgid, fd;
+	bool accept = false;
 	if (get_i32(env, argv[1], &tgid) || get_i32(env, argv[2], &fd) || get_u64(env, argv[3], &w.inode)
-		|| get_name_rule(env, argv[4], &w.peer) || get_name_rule(env, argv[5], &w.local)) {
-		napi_throw_type_error(env, NULL, "watchSocket(h, tgid, fd, inode, peer, local)");
+		|| get_name_rule(env, argv[4], &w.peer) || get_name_rule(env, argv[5], &w.local)
+		|| napi_get_value_bool(env, argv[6], &accept) != napi_ok
+		|| get_sockaddr_rule(env, argv[7], &w.recv_from) || get_sockaddr_rule(env, argv[8], &w.recv_report)
+		|| (w.recv_from.answer != w.recv_report.answer)) {
+		napi_throw_type_error(env, NULL, "watchSocket(h, tgid, fd, inode, peer, local, accept, recvFrom, recvReport)");
 		return NULL;
 	}
+	w.accept_on_behalf = accept;
+	w.recv_source = w.recv_from.answer == NAME_BYTES;
 	w.tgid = tgid;
 	w.fd = fd;
 	struct policy *p = sup_policy(a->sup);
@@ -223,6 +262,26 @@ static napi_value watch_socket(napi_env env, napi_callback_info info)
 		a->prune_watched_at = 2 * policy_watched_count(p) + 64;
 	}
 	return num(env, err);
+}
+
+/* expectPeer(h, localPort, sockaddr Buffer, forget) -> 0 | -errno: the inbound
+ * connection from 127.0.0.1:localPort is reported as coming from sockaddr;
+ * forget: drop that registration if it is still there. */
+static napi_value expect_peer(napi_env env, napi_callback_info info)
+{
+	ARGS(4);
+	struct addon_sup *a = get_sup(env, argv[0]);
+	if (!a)
+		return NULL;
+	int32_t port;
+	bool forget;
+	struct name_rule r;
+	if (get_i32(env, argv[1], &port) || port <= 0 || port > 65535 || get_sockaddr_rule(env, argv[2], &r)
+		|| r.answer != NAME_BYTES || napi_get_value_bool(env, argv[3], &forget) != napi_ok) {
+		napi_throw_type_error(env, NULL, "expectPeer(h, localPort, sockaddr, forget)");
+		return NULL;
+	}
+	return num(env, policy_expect_peer(sup_policy(a->sup), (uint16_t)port, r.bytes, r.len, forget));
 }
 
 /* respond(h, listener, id, kind 0 continue | 1 error | 2 value, error, value) -> 0 | -errno */
@@ -297,6 +356,10 @@ static napi_value stats(napi_env env, napi_callback_info info)
 	set(env, obj, "vanished", num(env, (double)s.vanished));
 	set(env, obj, "attached", num(env, (double)s.attached));
 	set(env, obj, "watchedSockets", num(env, (double)policy_watched_count(sup_policy(a->sup))));
+	set(env, obj, "accepted", num(env, (double)s.accepted));
+	set(env, obj, "recvAnswered", num(env, (double)s.recv_answered));
+	set(env, obj, "waitingAccepts", num(env, (double)s.waiting_accepts));
+	set(env, obj, "expectedPeers", num(env, (double)policy_peer_count(sup_policy(a->sup))));
 	return obj;
 }
 
@@ -333,36 +396,27 @@ static napi_value socket_info(napi_env env, napi_callback_info info)
 	return arr;
 }
 
-/* connectSocket(fd, ip, port) -> 0 | -errno. An IPv4 address is written as
- * ::ffff:a.b.c.d when the socket is AF_INET6 (Java's sockets are). */
-static napi_value connect_socket(napi_env env, napi_callback_info info)
+/* Builds the sockaddr for ip:port in the socket's family: an IPv4 address is
+ * written as ::ffff:a.b.c.d when the socket is AF_INET6 (Java's and Go's
+ * sockets are). Returns its length or -errno. */
+static int socket_sockaddr(int fd, const char *ip, int port, struct sockaddr_storage *ss)
 {
-	ARGS(3);
-	int32_t fd, port;
-	char ip[INET6_ADDRSTRLEN + 8];
-	size_t len;
-	if (get_i32(env, argv[0], &fd) || get_i32(env, argv[2], &port)
-		|| napi_get_value_string_utf8(env, argv[1], ip, sizeof ip, &len) != napi_ok) {
-		napi_throw_type_error(env, NULL, "connectSocket(fd, ip, port)");
-		return NULL;
-	}
 	int domain = 0;
 	socklen_t dl = sizeof domain;
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl) != 0)
-		return num(env, -errno);
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	memset(&ss, 0, sizeof ss);
+		return -errno;
+	memset(ss, 0, sizeof *ss);
 	struct in_addr v4;
 	struct in6_addr v6;
 	if (domain == AF_INET && inet_pton(AF_INET, ip, &v4) == 1) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons((uint16_t)port);
 		sin->sin_addr = v4;
-		sl = sizeof *sin;
-	} else if (domain == AF_INET6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		return sizeof *sin;
+	}
+	if (domain == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons((uint16_t)port);
 		if (inet_pton(AF_INET, ip, &v4) == 1) {
@@ -371,14 +425,85 @@ static napi_value connect_socket(napi_env env, napi_callback_info info)
 		} else if (inet_pton(AF_INET6, ip, &v6) == 1) {
 			sin6->sin6_addr = v6;
 		} else {
-			return num(env, -EINVAL);
+			return -EINVAL;
 		}
-		sl = sizeof *sin6;
-	} else {
-		return num(env, -EAFNOSUPPORT);
+		return sizeof *sin6;
 	}
-	int r = connect(fd, (struct sockaddr *)&ss, sl);
+	return domain == AF_INET ? -EINVAL : -EAFNOSUPPORT;
+}
+
+/* connectSocket(fd, ip, port) / bindSocket(fd, ip, port) -> 0 | -errno. */
+static napi_value connect_or_bind(napi_env env, napi_callback_info info, int do_bind)
+{
+	ARGS(3);
+	int32_t fd, port;
+	char ip[INET6_ADDRSTRLEN + 8];
+	size_t len;
+	if (get_i32(env, argv[0], &fd) || get_i32(env, argv[2], &port) || port < 0 || port > 65535
+		|| napi_get_value_string_utf8(env, argv[1], ip, sizeof ip, &len) != napi_ok) {
+		napi_throw_type_error(env, NULL, do_bind ? "bindSocket(fd, ip, port)" : "connectSocket(fd, ip, port)");
+		return NULL;
+	}
+	struct sockaddr_storage ss;
+	int sl = socket_sockaddr(fd, ip, port, &ss);
+	if (sl < 0)
+		return num(env, sl);
+	int r = do_bind ? bind(fd, (struct sockaddr *)&ss, (socklen_t)sl) : connect(fd, (struct sockaddr *)&ss, (socklen_t)sl);
 	return num(env, r == 0 ? 0 : -errno);
+}
+
+static napi_value connect_socket(napi_env env, napi_callback_info info) { return connect_or_bind(env, info, 0); }
+static napi_value bind_socket(napi_env env, napi_callback_info info) { return connect_or_bind(env, info, 1); }
+
+/* localName(fd) -> sockaddr Buffer (getsockname) | -errno */
+static napi_value local_name(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	int32_t fd;
+	if (get_i32(env, argv[0], &fd)) {
+		napi_throw_type_error(env, NULL, "localName(fd)");
+		return NULL;
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+		return num(env, -errno);
+	napi_value buf;
+	void *data;
+	CHECK(napi_create_buffer_copy(env, sl, &ss, &data, &buf));
+	return buf;
+}
+
+/* boundStreamSocket(ip) -> [fd, port] | -errno: a non-blocking, close-on-exec
+ * TCP socket bound to ip:0, so its port is known before it connects. */
+static napi_value bound_stream_socket(napi_env env, napi_callback_info info)
+{
+	ARGS(1);
+	char ip[INET6_ADDRSTRLEN + 8];
+	size_t len;
+	if (napi_get_value_string_utf8(env, argv[0], ip, sizeof ip, &len) != napi_ok) {
+		napi_throw_type_error(env, NULL, "boundStreamSocket(ip)");
+		return NULL;
+	}
+	struct in_addr v4;
+	int family = inet_pton(AF_INET, ip, &v4) == 1 ? AF_INET : AF_INET6;
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return num(env, -errno);
+	struct sockaddr_storage ss;
+	int sl = socket_sockaddr(fd, ip, 0, &ss);
+	socklen_t ol = sizeof ss;
+	if (sl < 0 || bind(fd, (struct sockaddr *)&ss, (socklen_t)sl) != 0 || getsockname(fd, (struct sockaddr *)&ss, &ol) != 0) {
+		int err = sl < 0 ? sl : -errno;
+		close(fd);
+		return num(env, err);
+	}
+	uint16_t port = family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port) : ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	napi_value arr;
+	napi_create_array_with_length(env, 2, &arr);
+	napi_set_element(env, arr, 0, num(env, fd));
+	napi_set_element(env, arr, 1, num(env, port));
+	return arr;
 }
 
 /* waitConnected(fd, timeoutMs) -> 0 | -errno: waits for a connect in progress
@@ -485,7 +610,9 @@ NAPI_MODULE_INIT()
 		{ "createSupervisor", create_supervisor }, { "closeSupervisor", close_supervisor },
 		{ "setPolicy", set_policy }, { "setSkipped", set_skipped }, { "watchSocket", watch_socket },
 		{ "respond", respond }, { "idValid", id_valid }, { "addFd", add_fd }, { "stats", stats },
-		{ "getFd", get_fd }, { "socketInfo", socket_info }, { "connectSocket", connect_socket }, { "waitConnected", wait_connected }, { "readMemory", read_memory },
+		{ "getFd", get_fd }, { "socketInfo", socket_info }, { "connectSocket", connect_socket },
+		{ "bindSocket", bind_socket }, { "expectPeer", expect_peer }, { "boundStreamSocket", bound_stream_socket },
+		{ "localName", local_name }, { "waitConnected", wait_connected }, { "readMemory", read_memory },
 		{ "writeMemory", write_memory }, { "checkKernel", check_kernel }, { "syscallTable", syscall_table },
 	};
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

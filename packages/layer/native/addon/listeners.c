@@ -66,6 +66,7 @@ struct listener *listener_find(struct supervisor *s, uint32_t id)
 
 void listener_remove(struct supervisor *s, struct listener *l, int announce)
 {
+	inbound_drop_listener(s, l->id);
 	epoll_ctl(s->epoll_fd, EPOLL_CTL_DEL, l->fd, NULL);
 	pthread_mutex_lock(&s->lock);
 	for (size_t i = 0; i < s->listener_count; i++)

@@ -20,6 +20,34 @@ static void answer_continue(struct supervisor *s, struct listener *l, uint64_t i
 		STAT_ADD(s, vanished);
 }
 
+void answer_native(struct supervisor *s, struct listener *l, uint64_t id, int error, int64_t val)
+{
+	struct seccomp_notif_resp resp = { .id = id, .error = -error, .val = error ? 0 : val };
+	if (ioctl(l->fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
+		STAT_ADD(s, answered_natively);
+	else
+		STAT_ADD(s, vanished);
+}
+
+/* The session's entry for the socket argument, if it watches it and the fd
+ * still names that socket. 0 when found. */
+static int watched_arg(struct supervisor *s, const struct seccomp_notif *req, struct sup_event *ev, struct watched_socket *w)
+{
+	struct policy *p = &s->policy;
+	if (!policy_has_watched(p))
+		return -1;
+	if (ev->tgid <= 0)
+		ev->tgid = target_tgid(req->pid);
+	int fd = (int)req->data.args[0];
+	if (policy_watched_get(p, ev->tgid, fd, w) != 0)
+		return -1;
+	if (w->inode != target_fd_inode(ev->tgid, fd)) {
+		policy_set_watched(p, ev->tgid, fd, NULL); /* the fd number was reused */
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads the sockaddr a syscall passes. 0 or -errno. */
 static int read_sockaddr(const struct seccomp_notif *req, const struct layer_syscall *sc, struct sup_event *ev)
 {
@@ -108,28 +136,29 @@ static int decide(struct supervisor *s, struct listener *l, const struct seccomp
 		sockaddr_decode(ev->addr, ev->addr_len, &a);
 		if (!a.is_inet)
 			return 1; /* AF_UNIX, netlink, AF_UNSPEC disconnect: local by nature */
-		if (is_outgoing(sc) && (a.is_local || policy_port_ignored(p, a.port)))
+		if (is_outgoing(sc) && ((a.is_local && !policy_loopback_trapped(p, a.port)) || policy_port_ignored(p, a.port)))
 			return 1;
 		return 0;
 	}
 	case LAYER_ARGS_FD:
 		return policy_inbound_to_session(p) ? 0 : 1;
-	case LAYER_ARGS_FD_NAME_OUT: {
-		if (sc->group == LAYER_GROUP_NET_IN)
-			return policy_inbound_to_session(p) ? 0 : 1;
-		/* get*name: only sockets the session redirected have a story to tell. */
-		if (!policy_has_watched(p))
-			return 1;
-		if (ev->tgid <= 0)
-			ev->tgid = target_tgid(req->pid);
-		int fd = (int)req->data.args[0];
+	case LAYER_ARGS_RECVFROM: {
 		struct watched_socket w;
-		if (policy_watched_get(p, ev->tgid, fd, &w) != 0)
+		if (watched_arg(s, req, ev, &w) != 0 || !w.recv_source)
 			return 1;
-		if (w.inode != target_fd_inode(ev->tgid, fd)) {
-			policy_set_watched(p, ev->tgid, fd, NULL); /* the fd number was reused */
-			return 1;
+		return datagram_recvfrom(s, l, req, ev->tgid, &w);
+	}
+	case LAYER_ARGS_FD_NAME_OUT: {
+		struct watched_socket w;
+		if (sc->group == LAYER_GROUP_NET_IN) {
+			/* accept*: served here for listeners the session serves. */
+			if (watched_arg(s, req, ev, &w) == 0 && w.accept_on_behalf)
+				return inbound_accept(s, l, req, ev->tgid, sc, &w);
+			return policy_inbound_to_session(p) ? 0 : 1;
 		}
+		/* get*name: only sockets the session redirected have a story to tell. */
+		if (watched_arg(s, req, ev, &w) != 0)
+			return 1;
 		const struct name_rule *rule = sc->nr == SYS_getpeername ? &w.peer : &w.local;
 		if (rule->answer == NAME_PASS)
 			return 1;

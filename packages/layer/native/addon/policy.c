@@ -27,6 +27,7 @@ void policy_destroy(struct policy *p)
 	free_prefixes(p);
 	free(p->skipped);
 	free(p->watched);
+	free(p->peers);
 	pthread_mutex_destroy(&p->lock);
 }
 
@@ -34,6 +35,13 @@ void policy_set_ports(struct policy *p, const uint8_t *bitmap)
 {
 	pthread_mutex_lock(&p->lock);
 	memcpy(p->ignored_ports, bitmap, sizeof p->ignored_ports);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void policy_set_loopback_ports(struct policy *p, const uint8_t *bitmap)
+{
+	pthread_mutex_lock(&p->lock);
+	memcpy(p->loopback_trapped, bitmap, sizeof p->loopback_trapped);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -124,6 +132,64 @@ int policy_set_watched(struct policy *p, pid_t tgid, int fd, const struct watche
 	}
 	pthread_mutex_unlock(&p->lock);
 	return err;
+}
+
+int policy_expect_peer(struct policy *p, uint16_t port, const unsigned char *bytes, uint32_t len, int forget)
+{
+	if (len == 0 || len > sizeof p->peers->bytes)
+		return -EINVAL;
+	int err = 0;
+	pthread_mutex_lock(&p->lock);
+	size_t i = 0;
+	while (i < p->peer_count && p->peers[i].port != port)
+		i++;
+	if (!forget) {
+		if (i == p->peer_count) {
+			err = reserve((void **)&p->peers, &p->peer_cap, p->peer_count, sizeof *p->peers);
+			if (!err)
+				p->peer_count++;
+		}
+		if (!err) {
+			p->peers[i].port = port;
+			p->peers[i].len = len;
+			memcpy(p->peers[i].bytes, bytes, len);
+		}
+	} else if (i < p->peer_count && p->peers[i].len == len && memcmp(p->peers[i].bytes, bytes, len) == 0) {
+		p->peers[i] = p->peers[--p->peer_count];
+	}
+	pthread_mutex_unlock(&p->lock);
+	return err;
+}
+
+int policy_take_peer(struct policy *p, uint16_t port, struct expected_peer *out)
+{
+	int err = -ENOENT;
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->peer_count; i++)
+		if (p->peers[i].port == port) {
+			*out = p->peers[i];
+			p->peers[i] = p->peers[--p->peer_count];
+			err = 0;
+			break;
+		}
+	pthread_mutex_unlock(&p->lock);
+	return err;
+}
+
+size_t policy_peer_count(struct policy *p)
+{
+	pthread_mutex_lock(&p->lock);
+	size_t n = p->peer_count;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+int policy_loopback_trapped(struct policy *p, uint16_t port)
+{
+	pthread_mutex_lock(&p->lock);
+	int trapped = (p->loopback_trapped[port / 8] >> (port % 8)) & 1;
+	pthread_mutex_unlock(&p->lock);
+	return trapped;
 }
 
 int policy_port_ignored(struct policy *p, uint16_t port)

@@ -27,6 +27,20 @@ struct watched_socket {
 	int fd;
 	uint64_t inode;
 	struct name_rule peer, local;
+	/* A listener: accept/accept4 are served on the native thread (inbound.c),
+	 * with the peer the session registered for each connection. */
+	int accept_on_behalf;
+	/* A datagram socket: recvfrom is answered on the native thread, and a
+	 * datagram whose source is recv_from is reported as from recv_report. */
+	int recv_source;
+	struct name_rule recv_from, recv_report;
+};
+
+/* "The connection from local port `port` is remote client `bytes`." */
+struct expected_peer {
+	uint16_t port;
+	uint32_t len;
+	unsigned char bytes[128];
 };
 
 /* A process by pid and start time: a reused pid is another process. */
@@ -38,6 +52,7 @@ struct skipped_process {
 struct policy {
 	pthread_mutex_t lock;
 	uint8_t ignored_ports[65536 / 8]; /* outgoing to these remote ports passes */
+	uint8_t loopback_trapped[65536 / 8]; /* outgoing to loopback on these ports goes to JS */
 	int inbound_to_session;           /* bind/listen/accept go to JS */
 	int files_to_session;             /* opens and stats go to JS unless local */
 	char **local_prefixes;            /* absolute path prefixes that stay local */
@@ -47,6 +62,8 @@ struct policy {
 	size_t skipped_count, skipped_cap;
 	struct watched_socket *watched;   /* redirected sockets and their get*name answers */
 	size_t watched_count, watched_cap;
+	struct expected_peer *peers;      /* registered peers of inbound connections */
+	size_t peer_count, peer_cap;
 };
 
 void policy_init(struct policy *p);
@@ -54,6 +71,12 @@ void policy_destroy(struct policy *p);
 
 /* Setters take the lock. Prefixes are copied. */
 void policy_set_ports(struct policy *p, const uint8_t *bitmap);
+void policy_set_loopback_ports(struct policy *p, const uint8_t *bitmap);
+/* Registers (replaces) the peer for port; forget: removes it if it is still `bytes`. 0 or -errno. */
+int policy_expect_peer(struct policy *p, uint16_t port, const unsigned char *bytes, uint32_t len, int forget);
+/* Copies and removes the entry for port; 0 when found, -ENOENT otherwise. */
+int policy_take_peer(struct policy *p, uint16_t port, struct expected_peer *out);
+size_t policy_peer_count(struct policy *p);
 void policy_set_flags(struct policy *p, int inbound_to_session, int files_to_session, unsigned default_groups);
 int policy_set_local_prefixes(struct policy *p, char *const *prefixes, size_t count);
 int policy_set_skipped(struct policy *p, pid_t tgid, uint64_t start_time, int skipped);
@@ -62,6 +85,7 @@ int policy_set_watched(struct policy *p, pid_t tgid, int fd, const struct watche
 
 /* Readers take the lock themselves. */
 int policy_port_ignored(struct policy *p, uint16_t port);
+int policy_loopback_trapped(struct policy *p, uint16_t port);
 int policy_inbound_to_session(struct policy *p);
 int policy_files_to_session(struct policy *p);
 int policy_path_is_local(struct policy *p, const char *path);

@@ -77,8 +77,13 @@ static void *supervisor_thread(void *arg)
 					listener_remove(s, l, 1);
 				break;
 			}
+			case H_ACCEPT_SOCK:
+			case H_ACCEPT_PID:
+				inbound_waiter_event(s, h);
+				break;
 			}
 		}
+		inbound_reap(s);
 	}
 }
 
@@ -114,8 +119,15 @@ struct supervisor *sup_start(const char *socket_path, sup_emit_fn emit_fn, void 
 		*err = -ENOMEM;
 		return NULL;
 	}
+	s->recv_buf = malloc(LAYER_RECV_MAX);
+	if (!s->recv_buf) {
+		free(s);
+		*err = -ENOMEM;
+		return NULL;
+	}
 	s->notif_size = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif : sizeof(struct seccomp_notif);
 	if (s->notif_size > 512) {
+		free(s->recv_buf);
 		free(s);
 		*err = -EOVERFLOW;
 		return NULL;
@@ -171,6 +183,7 @@ void sup_stop(struct supervisor *s)
 	}
 	while (s->conns)
 		conn_close(s->conns);
+	inbound_drop_all(s);
 	while (s->listener_count)
 		listener_remove(s, s->listeners[0], 0);
 	if (s->epoll_fd >= 0)
@@ -185,6 +198,7 @@ void sup_free(struct supervisor *s)
 	policy_destroy(&s->policy);
 	pthread_mutex_destroy(&s->lock);
 	free(s->listeners);
+	free(s->recv_buf);
 	free(s);
 }
 
@@ -199,5 +213,8 @@ void sup_get_stats(struct supervisor *s, struct sup_stats *out)
 	out->vanished = __atomic_load_n(&s->stats.vanished, __ATOMIC_RELAXED);
 	out->answered_natively = __atomic_load_n(&s->stats.answered_natively, __ATOMIC_RELAXED);
 	out->attached = __atomic_load_n(&s->stats.attached, __ATOMIC_RELAXED);
+	out->accepted = __atomic_load_n(&s->stats.accepted, __ATOMIC_RELAXED);
+	out->recv_answered = __atomic_load_n(&s->stats.recv_answered, __ATOMIC_RELAXED);
+	out->waiting_accepts = __atomic_load_n(&s->stats.waiting_accepts, __ATOMIC_RELAXED);
 }
 

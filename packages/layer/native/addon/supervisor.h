@@ -60,6 +60,9 @@ struct sup_stats {
 	uint64_t sent_to_session; /* handed to JavaScript */
 	uint64_t vanished;        /* target gone before it could be answered */
 	uint64_t attached;        /* notify fds received */
+	uint64_t accepted;        /* connections accepted on behalf of a process */
+	uint64_t recv_answered;   /* recvfrom answered natively (source rewritten) */
+	uint64_t waiting_accepts; /* blocking accepts parked now */
 };
 
 /* Returns NULL and sets *err (-errno) on failure. */

@@ -22,7 +22,7 @@
 #define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
 #endif
 
-enum handle_kind { H_WAKE, H_LISTEN, H_CONN, H_NOTIFY };
+enum handle_kind { H_WAKE, H_LISTEN, H_CONN, H_NOTIFY, H_ACCEPT_SOCK, H_ACCEPT_PID };
 
 struct handle {
 	enum handle_kind kind;
@@ -49,6 +49,23 @@ struct listener {
 	pid_t pid;
 };
 
+/* A blocking accept on a listener the session serves, with nothing pending:
+ * the notification stays unanswered (the caller waits, killably) until the
+ * listener is readable. Owned by the supervisor thread (inbound.c). */
+struct accept_waiter {
+	struct handle sock_h, pid_h;
+	uint32_t listener;
+	uint64_t id;
+	pid_t tid, tgid;
+	int nr;
+	uint64_t args[6];
+	int dupfd; /* our copy of the listening socket, in epoll */
+	int pidfd; /* the caller's process, in epoll: its death drops the waiter */
+	int dead;
+	struct watched_socket w;
+	struct accept_waiter *next;
+};
+
 struct supervisor {
 	char path[108];
 	int listen_fd, epoll_fd, wake_fd;
@@ -66,7 +83,13 @@ struct supervisor {
 	size_t listener_count, listener_cap;
 	uint32_t next_listener_id;
 	struct sup_conn *conns;
+
+	/* supervisor thread only */
+	struct accept_waiter *waiters, *graveyard;
+	unsigned char *recv_buf; /* LAYER_RECV_MAX bytes */
 };
+
+#define LAYER_RECV_MAX 65536
 
 #define STAT_ADD(s, field) __atomic_add_fetch(&(s)->stats.field, 1, __ATOMIC_RELAXED)
 
@@ -87,5 +110,21 @@ int listener_id_valid(struct listener *l, uint64_t id);
 
 /* notifications.c */
 void notification_receive(struct supervisor *s, struct listener *l);
+/* Answers a notification on the native thread: error (errno > 0) or val. */
+void answer_native(struct supervisor *s, struct listener *l, uint64_t id, int error, int64_t val);
+
+/* inbound.c: accept on behalf of a process. Returns 2 (answered or waiting),
+ * 1 to pass, -1 when the target is gone. */
+int inbound_accept(struct supervisor *s, struct listener *l, const struct seccomp_notif *req, pid_t tgid,
+	const struct layer_syscall *sc, const struct watched_socket *w);
+void inbound_waiter_event(struct supervisor *s, struct handle *h);
+void inbound_drop_listener(struct supervisor *s, uint32_t listener);
+void inbound_drop_all(struct supervisor *s);
+/* Frees waiters dropped during the last epoll batch. */
+void inbound_reap(struct supervisor *s);
+
+/* datagrams.c: recvfrom on a watched datagram socket. 2 answered, 1 pass, -1 gone. */
+int datagram_recvfrom(struct supervisor *s, struct listener *l, const struct seccomp_notif *req, pid_t tgid,
+	const struct watched_socket *w);
 
 #endif

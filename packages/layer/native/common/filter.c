@@ -32,7 +32,7 @@
 
 /* Tiny assembler: classic BPF only jumps forward, by 8-bit offsets, so jumps
  * name a label and are resolved once every instruction is placed. */
-enum label { L_NEXT = 0, L_ALLOW, L_NOTIFY, L_ENOSYS, L_SENDTO, L_SENDMSG, L_COUNT };
+enum label { L_NEXT = 0, L_ALLOW, L_NOTIFY, L_ENOSYS, L_SENDTO, L_SENDMSG, L_RECVFROM, L_COUNT };
 #define MAX_INSNS 128
 
 struct program {
@@ -93,7 +93,8 @@ static void build(struct program *p, unsigned groups)
 		if (!(s->group & groups))
 			continue;
 		enum label to = s->trap == LAYER_TRAP_SENDTO_WITH_ADDR ? L_SENDTO
-			: s->trap == LAYER_TRAP_SENDMSG_FASTOPEN ? L_SENDMSG : L_NOTIFY;
+			: s->trap == LAYER_TRAP_SENDMSG_FASTOPEN ? L_SENDMSG
+			: s->trap == LAYER_TRAP_RECVFROM_WITH_ADDR ? L_RECVFROM : L_NOTIFY;
 		emit(p, BPF_JMP | BPF_JEQ | BPF_K, (unsigned)s->nr, to, L_NEXT);
 	}
 	emit(p, BPF_JMP | BPF_JA, 0, L_ALLOW, L_ALLOW);
@@ -111,6 +112,14 @@ static void build(struct program *p, unsigned groups)
 	place(p, L_SENDMSG);
 	emit(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(2), L_NEXT, L_NEXT);
 	emit(p, BPF_JMP | BPF_JSET | BPF_K, MSG_FASTOPEN, L_NOTIFY, L_ALLOW);
+
+	/* recvfrom: only with a source-address buffer (what a resolver checks);
+	 * read/recv/recvfrom(..., NULL, NULL) never leave the kernel. */
+	place(p, L_RECVFROM);
+	emit(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(4), L_NEXT, L_NEXT);
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, L_NEXT, L_NOTIFY);
+	emit(p, BPF_LD | BPF_W | BPF_ABS, ARG_HI(4), L_NEXT, L_NEXT);
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, L_ALLOW, L_NOTIFY);
 
 	place(p, L_ALLOW);
 	emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, L_NEXT, L_NEXT);

@@ -10,8 +10,9 @@
 #define LAYER_GROUP_NET_IN    (1u << 1) /* bind, listen, accept, accept4 */
 #define LAYER_GROUP_NET_NAMES (1u << 2) /* getpeername, getsockname */
 #define LAYER_GROUP_FILES     (1u << 3) /* open family and stat family */
-#define LAYER_GROUP_ALL       (LAYER_GROUP_NET_OUT | LAYER_GROUP_NET_IN | LAYER_GROUP_NET_NAMES | LAYER_GROUP_FILES)
-#define LAYER_GROUP_DEFAULT   (LAYER_GROUP_NET_OUT | LAYER_GROUP_NET_IN | LAYER_GROUP_NET_NAMES)
+#define LAYER_GROUP_NET_RECV  (1u << 4) /* recvfrom with a source-address buffer */
+#define LAYER_GROUP_ALL       (LAYER_GROUP_NET_OUT | LAYER_GROUP_NET_IN | LAYER_GROUP_NET_NAMES | LAYER_GROUP_FILES | LAYER_GROUP_NET_RECV)
+#define LAYER_GROUP_DEFAULT   (LAYER_GROUP_NET_OUT | LAYER_GROUP_NET_IN | LAYER_GROUP_NET_NAMES | LAYER_GROUP_NET_RECV)
 
 /* Where a trapped syscall keeps the arguments the supervisor decodes. */
 enum layer_args {
@@ -22,6 +23,7 @@ enum layer_args {
 	LAYER_ARGS_FD_NAME_OUT,  /* (fd, sockaddr *out, socklen_t *inout): accept*, get*name */
 	LAYER_ARGS_PATH0,        /* (const char *path, ...): open, stat, lstat, access */
 	LAYER_ARGS_DIRFD_PATH1,  /* (dirfd, const char *path, ...): openat, newfstatat, statx, ... */
+	LAYER_ARGS_RECVFROM,     /* (fd, buf, len, flags, sockaddr *src, socklen_t *inout) */
 };
 
 /* When the BPF program hands the call to the supervisor. */
@@ -29,6 +31,7 @@ enum layer_trap {
 	LAYER_TRAP_ALWAYS,
 	LAYER_TRAP_SENDTO_WITH_ADDR, /* dest_addr != NULL or MSG_FASTOPEN */
 	LAYER_TRAP_SENDMSG_FASTOPEN, /* MSG_FASTOPEN: a connect hidden in a send */
+	LAYER_TRAP_RECVFROM_WITH_ADDR, /* src_addr != NULL: plain reads are never trapped */
 };
 
 struct layer_syscall {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 const execFileP = promisify(execFile);
 export const programsDir = fileURLToPath(new URL("../../test-programs/", import.meta.url));
 
-export async function buildGo(program: "go-http" | "go-hello" | "go-connect", outDir: string, cgo: boolean): Promise<string> {
+export async function buildGo(program: "go-http" | "go-hello" | "go-connect" | "go-serve", outDir: string, cgo: boolean): Promise<string> {
   const out = join(outDir, `${program}-${cgo ? "cgo" : "static"}`);
   await execFileP("go", ["build", "-o", out, "."], {
     cwd: join(programsDir, program),
@@ -19,7 +19,7 @@ export async function buildGo(program: "go-http" | "go-hello" | "go-connect", ou
 
 /** Compiles test-programs/java into outDir; returns the classpath. */
 export async function buildJava(outDir: string): Promise<string> {
-  await execFileP("javac", ["-d", outDir, join(programsDir, "java", "HttpGet.java")], { timeout: 120_000 });
+  await execFileP("javac", ["-d", outDir, join(programsDir, "java", "HttpGet.java"), join(programsDir, "java", "Serve.java")], { timeout: 120_000 });
   return outDir;
 }
 

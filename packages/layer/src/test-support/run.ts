@@ -16,6 +16,8 @@ export interface RunOptions {
   cwd?: string;
   /** Called with the child's stdin once it is running. */
   input?: (stdin: NodeJS.WritableStream) => void;
+  /** Called with everything printed so far, after each chunk of stdout. */
+  onStdout?: (all: string, pid: number) => void;
 }
 
 export function run(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -23,7 +25,10 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
     const child = spawn(command, args, { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      opts.onStdout?.(stdout, child.pid ?? -1);
+    });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(child.pid, "SIGKILL");

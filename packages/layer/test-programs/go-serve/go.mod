@@ -1,0 +1,3 @@
+module mirrord-layer-test/goserve
+
+go 1.21
