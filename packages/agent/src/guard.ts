@@ -33,6 +33,12 @@ export async function runGuard(args: AgentArgs, argv: readonly string[]): Promis
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     process.on(signal, () => worker.kill(signal));
   }
+  worker.on("error", (error) => {
+    // The worker could not be started at all (e.g. setgid refused): nothing to clean but us.
+    log.error(`could not start the worker: ${error.message}`);
+    removeAgentChains(iptables, args.agentId);
+    process.exit(1);
+  });
   worker.on("exit", (code, signal) => {
     removeAgentChains(iptables, args.agentId);
     if (args.targetPid && (signal || code !== 0)) {

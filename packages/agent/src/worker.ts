@@ -10,6 +10,7 @@ import type { AgentHandlers } from "@mirrord-ts/protocol";
 import type { AgentArgs } from "./args.js";
 import { unary } from "./calls.js";
 import { lookupHost } from "./dns/lookup.js";
+import { probeSources } from "./incoming/probe-sources.js";
 import { IncomingTraffic } from "./incoming/service.js";
 import { AgentRedirects, Iptables } from "./lifecycle/iptables.js";
 import { SessionRegistry } from "./lifecycle/sessions.js";
@@ -30,7 +31,8 @@ export interface ReadyLine {
 export async function runWorker(args: AgentArgs): Promise<void> {
   const log = new Log(`agent ${args.agentId} worker`, args.logLevel);
   const iptables = new Iptables(args.iptables);
-  const redirects = new AgentRedirects(iptables, args.agentId, args.agentGid, args.excludeSources);
+  const excluded = probeSources(args.excludeSources);
+  const redirects = new AgentRedirects(iptables, args.agentId, args.agentGid, excluded);
   let exiting = false;
 
   const shutdown = (reason: string, code: number): void => {
@@ -41,7 +43,7 @@ export async function runWorker(args: AgentArgs): Promise<void> {
       registry.closeAll(reason);
       incoming.closeAll();
       target.pauser?.resumeNow();
-      redirects.removeAll(args.agentId);
+      redirects.removeAll();
     } finally {
       server.forceShutdown();
       process.exit(code);
@@ -90,5 +92,5 @@ export async function runWorker(args: AgentArgs): Promise<void> {
   );
   const ready: ReadyLine = { event: "ready", agentId: args.agentId, port, pid: process.pid };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
-  log.info(`serving on ${args.listenHost}:${port}; communication timeout ${args.communicationTimeoutMs} ms; target pid ${args.targetPid ?? "none"}`);
+  log.info(`serving on ${args.listenHost}:${port}; communication timeout ${args.communicationTimeoutMs} ms; target pid ${args.targetPid ?? "none"}; never redirected: ${excluded.join(", ") || "nothing"}`);
 }

@@ -12,9 +12,9 @@ export interface RunningAgent extends NetnsProcess {
 }
 
 /** Runs src/main.ts through tsx, or `options.bundle`: a built single-file agent. */
-export async function startAgent(ns: TestNetns, args: readonly string[], options: { bundle?: string } = {}): Promise<RunningAgent> {
+export async function startAgent(ns: TestNetns, args: readonly string[], options: { bundle?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningAgent> {
   const entry = options.bundle ? [options.bundle] : ["--import", "tsx", join(packageDir, "src/main.ts")];
-  const proc = ns.spawn(process.execPath, [...entry, ...args], { cwd: packageDir });
+  const proc = ns.spawn(process.execPath, [...entry, ...args], { cwd: packageDir, env: { ...process.env, ...options.env } });
   let ready: ReadyLine | undefined;
   await waitFor(
     "the agent's ready line",

@@ -53,6 +53,11 @@ export class TestNetns {
     this.exec("ip", ["link", "set", "eth0", "up"]);
   }
 
+  /** Another address on the host side of the veth (a second peer outside the pod). */
+  addHostAddress(ip: string): void {
+    ip_("addr", "add", `${ip}/24`, "dev", this.hostVeth);
+  }
+
   exec(command: string, args: readonly string[]): string {
     return execFileSync("ip", ["netns", "exec", this.name, command, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   }
@@ -121,6 +126,10 @@ export class TestNetns {
       return [];
     }
   }
+}
+
+function ip_(...args: string[]): void {
+  ip(...args);
 }
 
 function ip(...args: string[]): void {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AgentConnection, AgentHandshakeError } from "@mirrord-ts/agent-client";
@@ -20,7 +20,10 @@ describe("agent in a network namespace: handshake, outgoing traffic, DNS", funct
     ns = TestNetns.create(11);
     fakeRoot = mkdtempSync(join(tmpdir(), "mirrord-resolv-"));
     mkdirSync(join(fakeRoot, "etc"));
-    writeFileSync(join(fakeRoot, "etc/resolv.conf"), `# pod resolv.conf\nnameserver ${ns.podIp}\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5 timeout:1 attempts:1\n`);
+    // Like many images: /etc/resolv.conf is an absolute symlink, to be followed inside the root.
+    mkdirSync(join(fakeRoot, "run"));
+    writeFileSync(join(fakeRoot, "run/pod-resolv.conf"), `# pod resolv.conf\nnameserver ${ns.podIp}\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5 timeout:1 attempts:1\n`);
+    symlinkSync("/run/pod-resolv.conf", join(fakeRoot, "etc/resolv.conf"));
     writeFileSync(join(fakeRoot, "etc/hosts"), `127.0.0.1 localhost\n10.213.11.77 pinned.example\n`);
     const zone = {
       "api.default.svc.cluster.local": { A: ["10.213.11.20"] },

@@ -6,16 +6,20 @@
 import { Resolver } from "node:dns/promises";
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
-import { join } from "node:path";
 import type { AddressFamily, LookupHostRequest__Output, LookupHostResponse, ResolvedAddress } from "@mirrord-ts/protocol";
+import { resolveInRoot } from "../target/contained-path.js";
 import { lookupHostsFile } from "./hosts.js";
 import { candidateNames, parseResolvConf } from "./resolv-conf.js";
 
 const NOT_FOUND_CODES = new Set(["ENOTFOUND", "ENODATA", "ENONAME"]);
 
-async function readOr(path: string, fallback: string): Promise<string> {
+/**
+ * A file of the target's root, or the fallback. Resolved inside the root: a container's
+ * /etc/resolv.conf is often an absolute symlink, which must not lead to the agent's own.
+ */
+async function readInRoot(root: string, path: string, fallback: string): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    return await readFile(await resolveInRoot(root, path), "utf8");
   } catch {
     return fallback;
   }
@@ -33,10 +37,10 @@ export async function lookupHost(root: string, request: LookupHostRequest__Outpu
 
   if (isIP(name) !== 0) return { addresses: keep(name) ? [{ ip: name, family: familyOf(name) }] : [], canonicalName: name };
 
-  const fromHosts = lookupHostsFile(await readOr(join(root, "etc/hosts"), ""), name).filter(keep);
+  const fromHosts = lookupHostsFile(await readInRoot(root, "/etc/hosts", ""), name).filter(keep);
   if (fromHosts.length > 0) return { addresses: fromHosts.map((ip) => ({ ip, family: familyOf(ip) })), canonicalName: name.replace(/\.$/, "") };
 
-  const conf = parseResolvConf(await readOr(join(root, "etc/resolv.conf"), ""));
+  const conf = parseResolvConf(await readInRoot(root, "/etc/resolv.conf", ""));
   const resolver = new Resolver({ timeout: conf.timeoutMs, tries: conf.attempts });
   resolver.setServers(conf.nameservers);
 

@@ -97,6 +97,7 @@ export async function sweepStaleChains(iptables: Iptables, isAlive: (agentId: st
  */
 export class AgentRedirects {
   private readonly chains: AgentChains;
+  private readonly agentId: string;
   private created = false;
   private readonly active = new Map<number, number>();
 
@@ -107,6 +108,7 @@ export class AgentRedirects {
     private readonly excludeSources: readonly string[],
   ) {
     this.chains = agentChains(agentId);
+    this.agentId = agentId;
   }
 
   add(port: number, toPort: number): void {
@@ -126,10 +128,10 @@ export class AgentRedirects {
   }
 
   /** Removes both chains; the object can add again afterwards. */
-  removeAll(agentId: string): void {
+  removeAll(): void {
     this.active.clear();
     this.created = false;
-    removeAgentChains(this.iptables, agentId);
+    removeAgentChains(this.iptables, this.agentId);
   }
 
   private preroutingSpec(port: number, toPort: number): string[] {
@@ -144,6 +146,8 @@ export class AgentRedirects {
 
   private ensureChains(): void {
     if (this.created) return;
+    // Leftovers of an attempt that failed halfway would make -N fail: start clean.
+    removeAgentChains(this.iptables, this.agentId);
     const { prerouting, output } = this.chains;
     this.iptables.nat(["-N", prerouting]);
     for (const source of this.excludeSources) this.iptables.nat(["-A", prerouting, "-s", source, "-j", "RETURN"]);
