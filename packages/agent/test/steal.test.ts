@@ -125,6 +125,51 @@ describe("agent in a network namespace: steal", function () {
     assert.equal(reply, "echo:not http\n");
   });
 
+  it("hands a matching HTTP/1.1 upgrade to the client whole and passes other upgrades to the app", async () => {
+    steal = await client!.steal(
+      80,
+      {
+        onRequest: () => ({ status: 500, headers: [], body: Buffer.alloc(0) }),
+        onConnection: (connection) => {
+          let seen = "";
+          let upgraded = false;
+          connection.onData((data) => {
+            if (upgraded) return connection.write(Buffer.from(`local-upgraded:${data}`));
+            seen += data.toString();
+            if (seen.includes("\r\n\r\n")) {
+              upgraded = true;
+              assert.match(seen, /^GET \/ws HTTP\/1\.1\r\n/);
+              connection.write(Buffer.from("HTTP/1.1 101 Switching Protocols\r\nupgrade: echo\r\nconnection: Upgrade\r\n\r\n"));
+            }
+          });
+        },
+      },
+      { headerRegex: "^x-filter: yes$" },
+    );
+    const upgrade = (filter: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(80, ns.podIp, () =>
+          socket.write(`GET /ws HTTP/1.1\r\nhost: app\r\nconnection: Upgrade\r\nupgrade: echo\r\nx-filter: ${filter}\r\n\r\n`),
+        );
+        let text = "";
+        let sent = false;
+        socket.on("data", (d: Buffer) => {
+          text += d.toString();
+          if (!sent && text.includes("\r\n\r\n")) {
+            sent = true;
+            socket.write("hi");
+          }
+          if (/upgraded:hi$/.test(text)) {
+            socket.destroy();
+            resolve(text);
+          }
+        });
+        socket.on("error", reject);
+      });
+    assert.match(await upgrade("yes"), /^HTTP\/1\.1 101 [^]*\r\n\r\nlocal-upgraded:hi$/);
+    assert.match(await upgrade("no"), /^HTTP\/1\.1 101 [^]*\r\n\r\napp-upgraded:hi$/);
+  });
+
   it("steals only matching HTTP/2 streams of one multiplexed h2c connection, trailers included", async () => {
     steal = await client!.steal(
       81,

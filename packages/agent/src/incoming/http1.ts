@@ -2,12 +2,14 @@
 import { Agent, type IncomingMessage, type ServerResponse, createServer, request } from "node:http";
 import type { HttpHeader, HttpRequest, HttpResponse__Output } from "@mirrord-ts/protocol";
 import type { PrefixedStream } from "./prefixed-stream.js";
-import { originalDestination } from "./port-redirect.js";
+import { connectToOriginal, originalDestination, passThroughStream } from "./port-redirect.js";
 import type { RequestFilter } from "./http-filter.js";
 
 export interface StolenRequestSink {
   /** Sends the request to the client; resolves with its response. */
   forward(request: Omit<HttpRequest, "requestId">): Promise<HttpResponse__Output>;
+  /** Hands the rest of a connection to the client whole, `head` (bytes already read) first. */
+  takeConnection(stream: PrefixedStream, head: Buffer): void;
 }
 
 export async function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -22,6 +24,13 @@ export function pairs(raw: readonly string[]): Array<[string, string]> {
   return out;
 }
 
+/** The request line and headers as they came (node has parsed them off the wire). */
+function requestHead(req: IncomingMessage): Buffer {
+  let text = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) text += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+  return Buffer.from(`${text}\r\n`, "latin1");
+}
+
 /** Serves HTTP/1 connections of one filtered steal. */
 export class Http1Steal {
   private readonly server = createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res));
@@ -34,6 +43,14 @@ export class Http1Steal {
     private readonly connectionIdOf: (stream: PrefixedStream) => number,
   ) {
     this.server.on("clientError", (_error, socket) => socket.destroy());
+    // An upgrade (WebSocket, h2c) leaves HTTP: a matching one goes to the client as a whole
+    // connection, any other on to the app, both starting with the request itself.
+    this.server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
+      const stream = socket as unknown as PrefixedStream;
+      const raw = Buffer.concat([requestHead(req), head]);
+      if (this.filter.matches(pairs(req.rawHeaders), req.url ?? "/")) this.sink.takeConnection(stream, raw);
+      else passThroughStream(stream, connectToOriginal(stream.socket, this.port), raw);
+    });
   }
 
   accept(stream: PrefixedStream): void {

@@ -8,6 +8,7 @@
  * worker's gid through first.
  */
 import { type Server, type Socket, createConnection, createServer } from "node:net";
+import type { Duplex } from "node:stream";
 import type { AgentRedirects } from "../lifecycle/iptables.js";
 
 export class PortRedirect {
@@ -67,18 +68,22 @@ export function connectToOriginal(socket: Socket, port: number): Socket {
 
 /** Sends a connection on to the app unchanged: `head` (bytes already read) first. */
 export function passThrough(socket: Socket, port: number, head: Buffer = Buffer.alloc(0)): void {
-  const upstream = connectToOriginal(socket, port);
+  passThroughStream(socket, connectToOriginal(socket, port), head);
+}
+
+/** Joins a peer's stream (a socket, or what is left of one after an HTTP upgrade) to the app's. */
+export function passThroughStream(peer: Duplex, upstream: Socket, head: Buffer): void {
   if (head.length > 0) upstream.write(head);
-  socket.pipe(upstream);
-  upstream.pipe(socket);
+  peer.pipe(upstream);
+  upstream.pipe(peer);
   const destroyBoth = (): void => {
-    socket.destroy();
+    peer.destroy();
     upstream.destroy();
   };
-  socket.on("error", destroyBoth);
+  peer.on("error", destroyBoth);
   upstream.on("error", destroyBoth);
   // A clean close already ended the other side through pipe(); destroying it here
   // would drop bytes still queued.
-  socket.on("close", (hadError) => hadError && upstream.destroy());
-  upstream.on("close", (hadError) => hadError && socket.destroy());
+  peer.on("close", () => !peer.writableFinished && upstream.destroy());
+  upstream.on("close", (hadError) => hadError && peer.destroy());
 }

@@ -38,7 +38,12 @@ export class IncomingTraffic {
         }
         const { port, httpFilter } = message.subscribe;
         try {
-          subscription = new StealSubscription(port, httpFilter, (m) => call.write(m));
+          subscription = new StealSubscription(
+            port,
+            httpFilter,
+            (m) => call.write(m),
+            (resume) => call.once("drain", resume),
+          );
         } catch (error) {
           if (error instanceof HttpFilterError) return failStream(call, grpc.status.INVALID_ARGUMENT, error.message);
           throw error;

@@ -4,6 +4,7 @@
  * client and everything else (other requests, non-HTTP connections) on to the app.
  */
 import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { HttpFilter__Output, HttpRequest, HttpResponse__Output, StealAgentMessage, StealClientMessage__Output } from "@mirrord-ts/protocol";
 import type { AgentRedirects } from "../lifecycle/iptables.js";
 import { RequestFilter } from "./http-filter.js";
@@ -26,7 +27,7 @@ export class StealSubscription implements StolenRequestSink {
   private readonly filter: RequestFilter | undefined;
   private readonly http1: Http1Steal | undefined;
   private readonly http2: Http2Steal | undefined;
-  private readonly connections = new Map<number, Socket>();
+  private readonly connections = new Map<number, Duplex>();
   private readonly connectionIds = new WeakMap<object, number>();
   private readonly pending = new Map<number, PendingRequest>();
   private nextConnectionId = 1;
@@ -36,7 +37,9 @@ export class StealSubscription implements StolenRequestSink {
   constructor(
     readonly port: number,
     filter: HttpFilter__Output | null | undefined,
-    private readonly send: (message: StealAgentMessage) => void,
+    /** Returns false when the call's buffer is full (then whenDrained tells when it is not). */
+    private readonly send: (message: StealAgentMessage) => boolean,
+    private readonly whenDrained: (resume: () => void) => void = (resume) => resume(),
   ) {
     if (filter && (filter.headerRegex || filter.pathRegex)) {
       this.filter = RequestFilter.compile(filter);
@@ -59,6 +62,12 @@ export class StealSubscription implements StolenRequestSink {
       this.pending.set(requestId, { resolve, reject });
       this.send({ httpRequest: { ...request, requestId } });
     });
+  }
+
+  /** StolenRequestSink: an upgraded connection that matched goes to the client whole. */
+  takeConnection(stream: PrefixedStream, head: Buffer): void {
+    const connectionId = this.connectionIds.get(stream) ?? this.nextConnectionId++;
+    this.stealWhole(stream, stream.socket, connectionId, head);
   }
 
   onClientMessage(message: StealClientMessage__Output): void {
@@ -89,7 +98,7 @@ export class StealSubscription implements StolenRequestSink {
     const connectionId = this.nextConnectionId++;
     socket.on("error", () => socket.destroy());
     if (!this.filter) {
-      this.stealWhole(socket, connectionId);
+      this.stealWhole(socket, socket, connectionId);
       return;
     }
     void sniff(socket, SNIFF_WAIT_MS).then(({ protocol, head }) => {
@@ -101,8 +110,9 @@ export class StealSubscription implements StolenRequestSink {
     });
   }
 
-  private stealWhole(socket: Socket, connectionId: number): void {
-    this.connections.set(connectionId, socket);
+  /** `stream` carries the bytes (the socket itself, or its rest after an upgrade). */
+  private stealWhole(stream: Duplex, socket: Socket, connectionId: number, head: Buffer = Buffer.alloc(0)): void {
+    this.connections.set(connectionId, stream);
     this.send({
       connection: {
         connectionId,
@@ -110,9 +120,17 @@ export class StealSubscription implements StolenRequestSink {
         local: { ip: socket.localAddress ?? "", port: this.port },
       },
     });
-    socket.on("data", (data: Buffer) => this.send({ data: { connectionId, data } }));
-    socket.on("end", () => socket.end());
-    socket.on("close", () => {
+    if (head.length > 0) this.send({ data: { connectionId, data: head } });
+    stream.on("data", (data: Buffer) => {
+      // The client reads slower than the peer sends: stop reading until the call drains.
+      if (!this.send({ data: { connectionId, data } })) {
+        stream.pause();
+        this.whenDrained(() => stream.resume());
+      }
+    });
+    stream.on("end", () => stream.end());
+    stream.on("error", () => stream.destroy());
+    stream.on("close", () => {
       if (this.connections.delete(connectionId)) this.send({ closed: { connectionId } });
     });
   }
