@@ -8,7 +8,16 @@ import type { MirrorAgentMessage } from "@mirrord-ts/protocol";
 import type { AgentRedirects } from "../lifecycle/iptables.js";
 import { PortRedirect, connectToOriginal } from "./port-redirect.js";
 
+/**
+ * Copies queued for a client that reads slower than the app is served are capped: the app
+ * must never wait for the client, and the agent must not grow without bound. Past the cap a
+ * copy is dropped (and counted) rather than the app's traffic slowed.
+ */
+const MAX_QUEUED_COPIES = 1024;
+
 export class MirrorSubscription {
+  /** Bytes not copied to the client because it fell too far behind. */
+  droppedBytes = 0;
   private redirect: PortRedirect | undefined;
   private nextConnectionId = 1;
   private closed = false;
@@ -16,6 +25,8 @@ export class MirrorSubscription {
   constructor(
     readonly port: number,
     private readonly send: (message: MirrorAgentMessage) => void,
+    /** Messages queued in the call and not yet sent. */
+    private readonly queued: () => number = () => 0,
   ) {}
 
   async start(redirects: AgentRedirects): Promise<void> {
@@ -38,7 +49,10 @@ export class MirrorSubscription {
         local: { ip: socket.localAddress ?? "", port: this.port },
       },
     });
-    socket.on("data", (data: Buffer) => this.send({ data: { connectionId, data } }));
+    socket.on("data", (data: Buffer) => {
+      if (this.queued() < MAX_QUEUED_COPIES) this.send({ data: { connectionId, data } });
+      else this.droppedBytes += data.length;
+    });
     socket.pipe(upstream);
     upstream.pipe(socket);
     const destroyBoth = (): void => {

@@ -58,7 +58,11 @@ export class IncomingTraffic {
   mirrorHandler(): AgentHandlers["Mirror"] {
     return (call) => {
       const port = call.request.port;
-      const subscription = new MirrorSubscription(port, (m) => call.write(m));
+      const subscription = new MirrorSubscription(
+        port,
+        (m) => call.write(m),
+        () => call.writableLength,
+      );
       const session = bindStreamToSession(this.registry, call, () => this.release(subscription));
       if (!session) return;
       void this.start(port, subscription, call, () => call.write({ subscribed: { port } }));
@@ -87,6 +91,9 @@ export class IncomingTraffic {
 
   private release(subscription: Subscription): void {
     subscription.close();
+    if (subscription instanceof MirrorSubscription && subscription.droppedBytes > 0) {
+      this.log.info(`mirror of port ${subscription.port}: ${subscription.droppedBytes} bytes not copied, the client fell behind`);
+    }
     if (this.byPort.get(subscription.port) === subscription) {
       this.byPort.delete(subscription.port);
       this.log.info(`released port ${subscription.port}`);
