@@ -19,16 +19,25 @@ export class TargetPause {
 
   resume(sessionId: string): void {
     if (!this.holders.delete(sessionId)) return;
-    if (this.holders.size === 0) process.kill(this.pid, "SIGCONT");
+    if (this.holders.size === 0) this.signalContinue();
+  }
+
+  private signalContinue(): void {
+    try {
+      process.kill(this.pid, "SIGCONT");
+    } catch (error) {
+      // A target that is gone needs no continuing.
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
   }
 
   resumeNow(): void {
     if (this.holders.size === 0) return;
     this.holders.clear();
     try {
-      process.kill(this.pid, "SIGCONT");
+      this.signalContinue();
     } catch {
-      // the target is gone
+      // exiting anyway
     }
   }
 }

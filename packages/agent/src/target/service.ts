@@ -91,11 +91,17 @@ export class TargetService {
       Pause: unary(r, async (request, session) => {
         const pauser = this.pauser;
         if (!pauser) throw new CallError(grpc.status.FAILED_PRECONDITION, TARGETLESS);
-        if (request.paused) {
-          pauser.pause(session.id);
-          session.onClose(() => pauser.resume(session.id));
-        } else {
-          pauser.resume(session.id);
+        try {
+          if (request.paused) {
+            pauser.pause(session.id);
+            session.onClose(() => pauser.resume(session.id));
+          } else {
+            pauser.resume(session.id);
+          }
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === "ESRCH") throw new CallError(grpc.status.FAILED_PRECONDITION, `The target process ${this.targetPid} no longer exists.`);
+          throw error;
         }
         return { paused: pauser.paused };
       }),
