@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { cp, rm } from "node:fs/promises";
 import { COMPONENT_ORDER, kubectl } from "./components.js";
 import { processesInClusterCgroups, removeClusterCgroups } from "./host/cgroups.js";
+import { withClusterLock } from "./host/cluster-lock.js";
 import { readHostBefore } from "./host/host-before.js";
 import { removeClusterChains } from "./host/iptables.js";
 import { unmountClusterMounts } from "./host/mounts.js";
@@ -52,6 +53,10 @@ async function killPids(pids: number[]): Promise<void> {
 }
 
 export async function clusterDown(): Promise<DownReport> {
+  return withClusterLock("cluster down", tearDown);
+}
+
+async function tearDown(): Promise<DownReport> {
   const started = Date.now();
   const hostBefore = await readHostBefore();
   await deletePodsWhileApiIsUp();

@@ -17,6 +17,7 @@ import {
 } from "./config/component-configs.js";
 import { writeKubeconfig } from "./config/kubeconfig.js";
 import { clusterDown } from "./down.js";
+import { withClusterLock } from "./host/cluster-lock.js";
 import { captureHostBefore } from "./host/host-before.js";
 import { ensureDebianPackages } from "./host/packages.js";
 import { isRunning, recordedDaemons } from "./host/processes.js";
@@ -88,6 +89,10 @@ export async function corednsAnswers(): Promise<boolean> {
 }
 
 export async function clusterUp(): Promise<UpReport> {
+  return withClusterLock("cluster up", bootCluster);
+}
+
+async function bootCluster(): Promise<UpReport> {
   const started = Date.now();
   if (await clusterIsHealthy()) {
     log("cluster already running; making sure its workloads are applied and ready");

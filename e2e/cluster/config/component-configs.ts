@@ -110,7 +110,8 @@ export function kubeletConfig(): string {
       podPidsLimit: -1,
       serializeImagePulls: false,
       volumeStatsAggPeriod: "0s",
-      ...(process.env.MIRRORD_TS_K8S_FAIL_CGROUP_V1 === "false" ? { failCgroupV1: false } : {}),
+      // This VM has only cgroup v1 hierarchies; from v1.35 the kubelet refuses them unless told.
+      failCgroupV1: false,
     },
     null,
     2,
