@@ -11,6 +11,16 @@ import { buildGo, programsDir, realPython } from "../src/test-support/programs.j
 import { run } from "../src/test-support/run.js";
 import { REMOTE, TestSession } from "../src/test-support/test-session.js";
 import { layerEnv, launcherArgv } from "../src/paths.js";
+import { redirectConnect } from "../src/redirect.js";
+import dgram from "node:dgram";
+
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket("udp4");
+  await new Promise<void>((r) => s.bind(0, "127.0.0.1", r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
 
 const runs = Number(process.argv[2] ?? 40);
 const connects = 2000;
@@ -85,6 +95,24 @@ try {
     const [, loopConnect] = launcherArgv(sock, loop, ["connect", String(listener.port), "2000"]);
     const [bareC, trappedC] = await connectCosts([[loop, ["connect", String(listener.port), "2000"]], [launcher, loopConnect]]);
     row("C connect to loopback, passed natively", bareC!, trappedC!, "µs");
+
+    // UDP: a send on a connected socket and a recvfrom with a source buffer per round.
+    const [, loopUdp] = launcherArgv(sock, loop, ["udp", "20000"]);
+    const [bareUdp, trappedUdp] = await connectCosts([[loop, ["udp", "20000"]], [launcher, loopUdp]]);
+    row("UDP send + recvfrom(src), recvfrom passed natively", bareUdp!, trappedUdp!, "µs");
+    const [, loopNoAddr] = launcherArgv(sock, loop, ["udp-noaddr", "20000"]);
+    const [bareNoAddr, layeredNoAddr] = await connectCosts([[loop, ["udp-noaddr", "20000"]], [launcher, loopNoAddr]]);
+    row("UDP send + recvfrom(NULL), never trapped", bareNoAddr!, layeredNoAddr!, "µs");
+    const udpPort = await freeUdpPort();
+    session.handle = (n) => {
+      if (n.syscall !== "connect" || n.addr?.ipv4 !== REMOTE.ip || n.addr.port !== 53) return false;
+      redirectConnect(session.supervisor, n, "127.0.0.1", udpPort);
+      return true;
+    };
+    const [, loopRedirected] = launcherArgv(sock, loop, ["udp-redirected", String(udpPort), "20000"]);
+    const [answered] = await connectCosts([[launcher, loopRedirected]]);
+    session.handle = () => false;
+    row("UDP recvfrom answered natively (source rewritten)", bareUdp!, answered!, "µs");
 
     const loopback = `127.0.0.1:${listener.port}`;
     session.redirectPort = listener.port;

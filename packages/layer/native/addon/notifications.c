@@ -31,10 +31,11 @@ void answer_native(struct supervisor *s, struct listener *l, uint64_t id, int er
 
 /* The session's entry for the socket argument, if it watches it and the fd
  * still names that socket. 0 when found. */
-static int watched_arg(struct supervisor *s, const struct seccomp_notif *req, struct sup_event *ev, struct watched_socket *w)
+static int watched_arg(struct supervisor *s, const struct seccomp_notif *req, struct sup_event *ev, struct watched_socket *w, int need)
 {
 	struct policy *p = &s->policy;
-	if (!policy_has_watched(p))
+	/* No entry with this fd number: no need to resolve the caller's tgid (a /proc read). */
+	if (!policy_watched_fd_maybe(p, (int)req->data.args[0], need))
 		return -1;
 	if (ev->tgid <= 0)
 		ev->tgid = target_tgid(req->pid);
@@ -144,7 +145,7 @@ static int decide(struct supervisor *s, struct listener *l, const struct seccomp
 		return policy_inbound_to_session(p) ? 0 : 1;
 	case LAYER_ARGS_RECVFROM: {
 		struct watched_socket w;
-		if (watched_arg(s, req, ev, &w) != 0 || !w.recv_source)
+		if (watched_arg(s, req, ev, &w, WATCH_NEED_RECV) != 0 || !w.recv_source)
 			return 1;
 		return datagram_recvfrom(s, l, req, ev->tgid, &w);
 	}
@@ -152,12 +153,12 @@ static int decide(struct supervisor *s, struct listener *l, const struct seccomp
 		struct watched_socket w;
 		if (sc->group == LAYER_GROUP_NET_IN) {
 			/* accept*: served here for listeners the session serves. */
-			if (watched_arg(s, req, ev, &w) == 0 && w.accept_on_behalf)
+			if (watched_arg(s, req, ev, &w, WATCH_NEED_ACCEPT) == 0 && w.accept_on_behalf)
 				return inbound_accept(s, l, req, ev->tgid, sc, &w);
 			return policy_inbound_to_session(p) ? 0 : 1;
 		}
 		/* get*name: only sockets the session redirected have a story to tell. */
-		if (watched_arg(s, req, ev, &w) != 0)
+		if (watched_arg(s, req, ev, &w, WATCH_NEED_ANY) != 0)
 			return 1;
 		const struct name_rule *rule = sc->nr == SYS_getpeername ? &w.peer : &w.local;
 		if (rule->answer == NAME_PASS)

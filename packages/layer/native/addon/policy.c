@@ -279,6 +279,19 @@ int policy_has_watched(struct policy *p)
 	return v;
 }
 
+int policy_watched_fd_maybe(struct policy *p, int fd, int need)
+{
+	int found = 0;
+	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < p->watched_count && !found; i++) {
+		const struct watched_socket *w = &p->watched[i];
+		found = w->fd == fd && (need == WATCH_NEED_ANY || (need == WATCH_NEED_ACCEPT && w->accept_on_behalf)
+			|| (need == WATCH_NEED_RECV && w->recv_source));
+	}
+	pthread_mutex_unlock(&p->lock);
+	return found;
+}
+
 size_t policy_watched_count(struct policy *p)
 {
 	pthread_mutex_lock(&p->lock);

@@ -96,6 +96,12 @@ uint64_t policy_skipped_start_time(struct policy *p, pid_t tgid);
 /* Copies the entry for (tgid, fd); 0 when found, -ENOENT otherwise. */
 int policy_watched_get(struct policy *p, pid_t tgid, int fd, struct watched_socket *out);
 int policy_has_watched(struct policy *p);
+/* Whether some watched entry (of any process) has this fd number and the
+ * flags asked for: a cheap test before resolving the caller's thread group. */
+#define WATCH_NEED_ANY 0
+#define WATCH_NEED_ACCEPT 1
+#define WATCH_NEED_RECV 2
+int policy_watched_fd_maybe(struct policy *p, int fd, int need);
 size_t policy_watched_count(struct policy *p);
 /* Drops entries for which still_there() is false (closed fds, exited
  * processes); returns how many. Holds the lock throughout. */
