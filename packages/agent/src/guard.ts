@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import type { AgentArgs } from "./args.js";
-import { Iptables, removeAgentChains, sweepStaleChains } from "./lifecycle/iptables.js";
+import { Iptables, bothFamilies, removeAgentChains, sweepStaleChains } from "./lifecycle/iptables.js";
 import { holdLivenessLock, isAgentAlive } from "./lifecycle/liveness-lock.js";
 import { Log } from "./log.js";
 
@@ -16,13 +16,18 @@ export async function runGuard(args: AgentArgs, argv: readonly string[]): Promis
   const log = new Log(`agent ${args.agentId} guard`, args.logLevel);
   const iptables = new Iptables(args.iptables);
   await holdLivenessLock(args.agentId);
-  try {
-    const swept = await sweepStaleChains(iptables, isAgentAlive);
-    if (swept.length > 0) log.info(`removed the chains of agents that no longer run: ${swept.join(", ")}`);
-  } catch (error) {
-    // No iptables (e.g. targetless use on a node without it) must not stop the agent.
-    log.error(`could not sweep stale chains: ${(error as Error).message}`);
+  for (const family of bothFamilies(iptables)) {
+    try {
+      const swept = await sweepStaleChains(family, isAgentAlive);
+      if (swept.length > 0) log.info(`removed the ${family.binary} chains of agents that no longer run: ${swept.join(", ")}`);
+    } catch (error) {
+      // No iptables (targetless use, an image without ip6tables) must not stop the agent.
+      log.debug(`could not sweep stale ${family.binary} chains: ${(error as Error).message}`);
+    }
   }
+  const removeOwnChains = (): void => {
+    for (const family of bothFamilies(iptables)) removeAgentChains(family, args.agentId);
+  };
 
   const worker = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...argv], {
     // The id is fixed here so the worker's chains are the ones this guard cleans up.
@@ -36,11 +41,11 @@ export async function runGuard(args: AgentArgs, argv: readonly string[]): Promis
   worker.on("error", (error) => {
     // The worker could not be started at all (e.g. setgid refused): nothing to clean but us.
     log.error(`could not start the worker: ${error.message}`);
-    removeAgentChains(iptables, args.agentId);
+    removeOwnChains();
     process.exit(1);
   });
   worker.on("exit", (code, signal) => {
-    removeAgentChains(iptables, args.agentId);
+    removeOwnChains();
     if (args.targetPid && (signal || code !== 0)) {
       try {
         process.kill(args.targetPid, "SIGCONT");

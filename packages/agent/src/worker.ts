@@ -32,7 +32,9 @@ export async function runWorker(args: AgentArgs): Promise<void> {
   const log = new Log(`agent ${args.agentId} worker`, args.logLevel);
   const iptables = new Iptables(args.iptables);
   const excluded = probeSources(args.excludeSources);
-  const redirects = new AgentRedirects(iptables, args.agentId, args.agentGid, excluded);
+  const redirects = new AgentRedirects(iptables, args.agentId, args.agentGid, excluded, (reason) =>
+    log.info(`IPv6 traffic is not redirected: ${reason}`),
+  );
   let exiting = false;
 
   const shutdown = (reason: string, code: number): void => {

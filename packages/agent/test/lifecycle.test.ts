@@ -145,7 +145,8 @@ describe("agent in a network namespace: lifecycle and cleanup", function () {
     const fresh = await startAgent(ns, ["--communication-timeout", "30"]);
     await waitFor("the sweep", () => !ourChains().some((l) => l.includes(deadId)), 5000);
     assert.ok(ourChains().some((l) => l.includes(`MIRRORD_TS_${liveId}_PRE`) && l.includes("REDIRECT")), "the live agent's rules stay");
-    assert.match(fresh.output(), new RegExp(`removed the chains of agents that no longer run: ${deadId}`));
+    assert.match(fresh.output(), new RegExp(`removed the iptables chains of agents that no longer run: ${deadId}`));
+    assert.match(fresh.output(), new RegExp(`removed the ip6tables chains of agents that no longer run: ${deadId}`));
 
     process.kill(fresh.child.pid!, "SIGTERM");
     process.kill(live.child.pid!, "SIGTERM");

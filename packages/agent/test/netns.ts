@@ -16,8 +16,11 @@ export class TestNetns {
   readonly hostIp: string;
   readonly nodeIp: string;
   readonly podIp: string;
+  readonly hostIp6: string;
+  readonly podIp6: string;
   private readonly hostVeth: string;
   private readonly subnet: string;
+  private readonly subnet6: string;
   private readonly processes = new Set<ChildProcess>();
 
   private constructor(readonly index: number) {
@@ -27,6 +30,9 @@ export class TestNetns {
     this.hostIp = `10.213.${index}.1`;
     this.podIp = `10.213.${index}.2`;
     this.nodeIp = `10.213.${index}.3`;
+    this.subnet6 = `fd13:213:${index}::/64`;
+    this.hostIp6 = `fd13:213:${index}::1`;
+    this.podIp6 = `fd13:213:${index}::2`;
   }
 
   static create(index: number): TestNetns {
@@ -43,13 +49,16 @@ export class TestNetns {
   private setUp(): void {
     // Behind the connected route (metric 0) while the veth exists; catches the rest.
     ip("route", "replace", "blackhole", this.subnet, "metric", "4000");
+    ip("-6", "route", "replace", "blackhole", this.subnet6, "metric", "4000");
     ip("netns", "add", this.name);
     ip("link", "add", this.hostVeth, "type", "veth", "peer", "name", "eth0", "netns", this.name);
     ip("addr", "add", `${this.hostIp}/24`, "dev", this.hostVeth);
     ip("addr", "add", `${this.nodeIp}/24`, "dev", this.hostVeth);
+    ip("-6", "addr", "add", `${this.hostIp6}/64`, "dev", this.hostVeth, "nodad");
     ip("link", "set", this.hostVeth, "up");
     this.exec("ip", ["link", "set", "lo", "up"]);
     this.exec("ip", ["addr", "add", `${this.podIp}/24`, "dev", "eth0"]);
+    this.exec("ip", ["-6", "addr", "add", `${this.podIp6}/64`, "dev", "eth0", "nodad"]);
     this.exec("ip", ["link", "set", "eth0", "up"]);
   }
 
@@ -86,9 +95,9 @@ export class TestNetns {
     return { child, output: () => output };
   }
 
-  /** The nat table as iptables-save shows it inside the namespace. */
+  /** The nat tables (IPv4, then IPv6) as iptables-save shows them inside the namespace. */
   natRules(): string {
-    return this.exec("iptables-save", ["-t", "nat"]);
+    return this.exec("iptables-save", ["-t", "nat"]) + this.exec("ip6tables-save", ["-t", "nat"]);
   }
 
   destroy(): void {
@@ -113,6 +122,7 @@ export class TestNetns {
     tryIp("netns", "del", this.name); // takes the veth pair and the namespace's rules with it
     tryIp("link", "del", this.hostVeth);
     tryIp("route", "del", "blackhole", this.subnet, "metric", "4000");
+    tryIp("-6", "route", "del", "blackhole", this.subnet6, "metric", "4000");
   }
 
   /** Processes still in this namespace (e.g. a worker whose guard was killed). */

@@ -220,6 +220,15 @@ describe("agent in a network namespace: steal", function () {
     assert.equal(await grpcSay(address, "plain"), "app:plain");
   });
 
+  it("steals over IPv6 too, and passes non-matching IPv6 requests to the app", async () => {
+    steal = await client!.steal(80, { onRequest: (r) => ({ status: 200, headers: [], body: Buffer.from(`local6 ${r.path} ${r.remote?.ip}`) }) }, { headerRegex: "^x-filter: yes$" });
+    assert.match(ns.natRules(), /\*nat[^]*MIRRORD_TS_\w+_PRE -p tcp -m tcp --dport 80 -j REDIRECT[^]*\*nat[^]*MIRRORD_TS_\w+_PRE -p tcp -m tcp --dport 80 -j REDIRECT/);
+    const app6 = `http://[${ns.podIp6}]`;
+    assert.equal((await http1(`${app6}/v6`, { headers: { "x-filter": "yes" } })).body, `local6 /v6 ${ns.hostIp6}`);
+    assert.equal((await http1(`${app6}/v6`, { headers: { "x-filter": "no" } })).body, "app GET /v6 ");
+    assert.equal((await http1(`${app}/v4`, { headers: { "x-filter": "yes" } })).body, `local6 /v4 ${ns.hostIp}`);
+  });
+
   it("costs little per stolen request (100 sequential matching requests on keep-alive)", async () => {
     const baselineAgent = new Agent({ keepAlive: true, maxSockets: 1 });
     for (let i = 0; i < 10; i++) await http1(`${app}/lat`, { agent: baselineAgent });

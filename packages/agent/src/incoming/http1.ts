@@ -2,7 +2,7 @@
 import { Agent, type IncomingMessage, type ServerResponse, createServer, request } from "node:http";
 import type { HttpHeader, HttpRequest, HttpResponse__Output } from "@mirrord-ts/protocol";
 import type { PrefixedStream } from "./prefixed-stream.js";
-import { connectToOriginal, originalDestination, passThroughStream } from "./port-redirect.js";
+import { connectToOriginal, originalDestination, passThroughStream, plainAddress } from "./port-redirect.js";
 import type { RequestFilter } from "./http-filter.js";
 
 export interface StolenRequestSink {
@@ -83,7 +83,7 @@ export class Http1Steal {
         path,
         headers: headers.map(([name, value]): HttpHeader => ({ name, value })),
         body,
-        remote: { ip: stream.remoteAddress ?? "", port: stream.remotePort ?? 0 },
+        remote: { ip: plainAddress(stream.remoteAddress), port: stream.remotePort ?? 0 },
       });
       const raw = response.headers.flatMap((h) => [h.name, h.value]);
       res.writeHead(response.status, raw);

@@ -11,7 +11,7 @@ import {
 import type { HttpHeader__Output, HttpResponse__Output } from "@mirrord-ts/protocol";
 import type { RequestFilter } from "./http-filter.js";
 import { type StolenRequestSink, readBody } from "./http1.js";
-import { originalDestination } from "./port-redirect.js";
+import { originalDestination, plainAddress } from "./port-redirect.js";
 import type { PrefixedStream } from "./prefixed-stream.js";
 
 function headerPairs(headers: IncomingHttpHeaders): Array<[string, string]> {
@@ -89,7 +89,7 @@ export class Http2Steal {
         path: String(headers[":path"] ?? "/"),
         headers: headerPairs(headers).map(([name, value]) => ({ name, value })),
         body,
-        remote: { ip: stream.remoteAddress ?? "", port: stream.remotePort ?? 0 },
+        remote: { ip: plainAddress(stream.remoteAddress), port: stream.remotePort ?? 0 },
       });
     } catch {
       if (!h2stream.headersSent && !h2stream.destroyed) h2stream.respond({ ":status": 502 }, { endStream: true });

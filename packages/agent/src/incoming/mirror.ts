@@ -6,7 +6,7 @@
 import type { Socket } from "node:net";
 import type { MirrorAgentMessage } from "@mirrord-ts/protocol";
 import type { AgentRedirects } from "../lifecycle/iptables.js";
-import { PortRedirect, connectToOriginal } from "./port-redirect.js";
+import { PortRedirect, connectToOriginal, plainAddress } from "./port-redirect.js";
 
 /**
  * Copies queued for a client that reads slower than the app is served are capped: the app
@@ -45,8 +45,8 @@ export class MirrorSubscription {
     this.send({
       connection: {
         connectionId,
-        remote: { ip: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 },
-        local: { ip: socket.localAddress ?? "", port: this.port },
+        remote: { ip: plainAddress(socket.remoteAddress), port: socket.remotePort ?? 0 },
+        local: { ip: plainAddress(socket.localAddress), port: this.port },
       },
     });
     socket.on("data", (data: Buffer) => {

@@ -26,10 +26,21 @@ export class PortRedirect {
       redirect?.track(socket);
       onConnection(socket);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "0.0.0.0", resolve);
-    });
+    // "::" takes IPv4 (as ::ffff:a.b.c.d) and IPv6; a namespace without IPv6 gets 0.0.0.0.
+    for (const host of ["::", "0.0.0.0"]) {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(0, host, () => {
+            server.off("error", reject);
+            resolve();
+          });
+        });
+        break;
+      } catch (error) {
+        if (host === "0.0.0.0") throw error;
+      }
+    }
     const listenPort = (server.address() as { port: number }).port;
     try {
       redirects.add(port, listenPort);
@@ -55,9 +66,14 @@ export class PortRedirect {
   }
 }
 
+/** An address as the peer knows it: IPv4 peers of the dual-stack listener without ::ffff:. */
+export function plainAddress(address: string | undefined): string {
+  return (address ?? "").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+}
+
 /** Where a redirected connection was going. */
 export function originalDestination(socket: Socket, port: number): { host: string; port: number } {
-  return { host: socket.localAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1", port };
+  return { host: plainAddress(socket.localAddress) || "127.0.0.1", port };
 }
 
 /** Connects to the app on the original port, outside the redirect. */

@@ -10,7 +10,7 @@ import type { AgentRedirects } from "../lifecycle/iptables.js";
 import { RequestFilter } from "./http-filter.js";
 import { Http1Steal, type StolenRequestSink } from "./http1.js";
 import { Http2Steal } from "./http2.js";
-import { PortRedirect, passThrough } from "./port-redirect.js";
+import { PortRedirect, passThrough, plainAddress } from "./port-redirect.js";
 import { PrefixedStream } from "./prefixed-stream.js";
 import { sniff } from "./sniff.js";
 
@@ -116,8 +116,8 @@ export class StealSubscription implements StolenRequestSink {
     this.send({
       connection: {
         connectionId,
-        remote: { ip: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 },
-        local: { ip: socket.localAddress ?? "", port: this.port },
+        remote: { ip: plainAddress(socket.remoteAddress), port: socket.remotePort ?? 0 },
+        local: { ip: plainAddress(socket.localAddress), port: this.port },
       },
     });
     if (head.length > 0) this.send({ data: { connectionId, data: head } });

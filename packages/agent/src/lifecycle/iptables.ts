@@ -28,6 +28,11 @@ export class IptablesError extends Error {
 export class Iptables {
   constructor(readonly binary: string) {}
 
+  /** The IPv6 twin: iptables → ip6tables, iptables-legacy → ip6tables-legacy. */
+  ipv6(): Iptables {
+    return new Iptables(this.binary.replace(/iptables(?!.*iptables)/, "ip6tables"));
+  }
+
   nat(args: readonly string[]): void {
     try {
       // -w: wait for the xtables lock instead of failing when another agent holds it.
@@ -90,33 +95,91 @@ export async function sweepStaleChains(iptables: Iptables, isAlive: (agentId: st
 }
 
 /**
- * This agent's redirects: `port` → `toPort` (the agent's listener for that port).
- * The first rules of each chain are the exclusions: sources that must never be
- * redirected (the node: kubelet probes) and, on OUTPUT, the agent's own sockets (its gid),
- * so its connections to the original port reach the app.
+ * This agent's redirects: `port` → `toPort` (the agent's listener for that port), for IPv4
+ * and, where the namespace and the image have it, IPv6. The first rules of each chain are
+ * the exclusions: sources that must never be redirected (the node: kubelet probes) and, on
+ * OUTPUT, the agent's own sockets (its gid), so its connections to the original port reach
+ * the app.
  */
 export class AgentRedirects {
+  private readonly families: FamilyRedirects[];
+
+  /** `onIpv6Unavailable` hears why IPv6 traffic is not redirected (no ip6tables, IPv6 off). */
+  constructor(
+    iptables: Iptables,
+    agentId: string,
+    agentGid: number,
+    excludeSources: readonly string[],
+    onIpv6Unavailable: (reason: string) => void = () => {},
+  ) {
+    const v4 = new FamilyRedirects(iptables, agentId, agentGid, excludeSources.filter((s) => !s.includes(":")), true);
+    const v6 = new FamilyRedirects(iptables.ipv6(), agentId, agentGid, excludeSources.filter((s) => s.includes(":")), false, onIpv6Unavailable);
+    this.families = [v4, v6];
+  }
+
+  add(port: number, toPort: number): void {
+    const added: FamilyRedirects[] = [];
+    try {
+      for (const family of this.families) if (family.add(port, toPort)) added.push(family);
+    } catch (error) {
+      for (const family of added) family.remove(port);
+      throw error;
+    }
+  }
+
+  remove(port: number): void {
+    for (const family of this.families) family.remove(port);
+  }
+
+  /** Removes every chain of this agent; the object can add again afterwards. */
+  removeAll(): void {
+    for (const family of this.families) family.removeAll();
+  }
+}
+
+/** The iptables binaries of both families, for sweeps and the guard's cleanup. */
+export function bothFamilies(iptables: Iptables): Iptables[] {
+  return [iptables, iptables.ipv6()];
+}
+
+/** One address family's chains. An optional family that fails to set up is skipped from then on. */
+class FamilyRedirects {
   private readonly chains: AgentChains;
   private readonly agentId: string;
   private created = false;
   private readonly active = new Map<number, number>();
+
+  private unavailable = false;
 
   constructor(
     private readonly iptables: Iptables,
     agentId: string,
     private readonly agentGid: number,
     private readonly excludeSources: readonly string[],
+    private readonly required: boolean,
+    private readonly onUnavailable: (reason: string) => void = () => {},
   ) {
     this.chains = agentChains(agentId);
     this.agentId = agentId;
   }
 
-  add(port: number, toPort: number): void {
-    this.ensureChains();
+  /** False when this (optional) family is not available here. */
+  add(port: number, toPort: number): boolean {
+    if (this.unavailable) return false;
+    try {
+      this.ensureChains();
+    } catch (error) {
+      if (this.required) throw error;
+      this.unavailable = true;
+      removeAgentChains(this.iptables, this.agentId);
+      this.onUnavailable((error as Error).message);
+      return false;
+    }
     if (this.active.has(port)) throw new IptablesError(`Port ${port} is already redirected by this agent.`);
     this.iptables.nat(["-A", this.chains.prerouting, ...this.preroutingSpec(port, toPort)]);
     this.iptables.nat(["-A", this.chains.output, ...this.outputSpec(port, toPort)]);
     this.active.set(port, toPort);
+    return true;
   }
 
   remove(port: number): void {
@@ -127,7 +190,6 @@ export class AgentRedirects {
     this.iptables.tryNat(["-D", this.chains.output, ...this.outputSpec(port, toPort)]);
   }
 
-  /** Removes both chains; the object can add again afterwards. */
   removeAll(): void {
     this.active.clear();
     this.created = false;
