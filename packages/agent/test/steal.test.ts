@@ -229,6 +229,27 @@ describe("agent in a network namespace: steal", function () {
     assert.equal((await http1(`${app}/v4`, { headers: { "x-filter": "yes" } })).body, `local6 /v4 ${ns.hostIp}`);
   });
 
+  it("keeps every answer right under load: 500 requests, 50 at a time, each on a new connection, half matching", async () => {
+    steal = await client!.steal(80, { onRequest: (r) => ({ status: 200, headers: [], body: Buffer.from(`local ${r.path}`) }) }, { headerRegex: "^x-filter: yes$" });
+    const total = 500;
+    let next = 0;
+    const wrong: string[] = [];
+    const start = Date.now();
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (next < total) {
+          const i = next++;
+          const matching = i % 2 === 0;
+          const answer = await http1(`${app}/c${i}`, { headers: { "x-filter": matching ? "yes" : "no" } });
+          const expected = matching ? `local /c${i}` : `app GET /c${i} `;
+          if (answer.body !== expected) wrong.push(`${i}: ${answer.status} ${answer.body}`);
+        }
+      }),
+    );
+    console.log(`      filtered steal under load: ${total} requests in ${Date.now() - start} ms`);
+    assert.deepEqual(wrong, []);
+  });
+
   it("costs little per stolen request (100 sequential matching requests on keep-alive)", async () => {
     const baselineAgent = new Agent({ keepAlive: true, maxSockets: 1 });
     for (let i = 0; i < 10; i++) await http1(`${app}/lat`, { agent: baselineAgent });
