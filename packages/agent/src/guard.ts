@@ -9,6 +9,7 @@ import type { AgentArgs } from "./args.js";
 import { Iptables, bothFamilies, removeAgentChains, sweepStaleChains } from "./lifecycle/iptables.js";
 import { holdLivenessLock, isAgentAlive } from "./lifecycle/liveness-lock.js";
 import { Log } from "./log.js";
+import { continueTree } from "./target/pause.js";
 
 export const ROLE_ENV = "MIRRORD_AGENT_ROLE";
 
@@ -48,7 +49,7 @@ export async function runGuard(args: AgentArgs, argv: readonly string[]): Promis
     removeOwnChains();
     if (args.targetPid && (signal || code !== 0)) {
       try {
-        process.kill(args.targetPid, "SIGCONT");
+        continueTree(args.targetPid);
       } catch {
         // the target is gone
       }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AgentConnection } from "@mirrord-ts/agent-client";
 import { type RunningAgent, startAgent } from "./agent-process.js";
+import { processTree } from "../src/target/process-tree.js";
 import { type NetnsProcess, TestNetns, waitFor } from "./netns.js";
 
 /** A process in its own root (chroot), like a container's main process. */
@@ -106,6 +107,26 @@ describe("agent in a network namespace: env, files and pause of the target", fun
     client!.close();
     client = undefined;
     await waitFor("the target to run again after the session closed", () => processState(pid) !== "T", 5000);
+  });
+
+  it("stops and continues a target's children too (a shell or init as the main process)", async () => {
+    const shell = ns.spawn("sh", ["-c", "sleep 1000 & sleep 1000 & echo started; wait"]);
+    await waitFor("the shell's children", () => shell.output().includes("started") && processTree(shell.child.pid!).length === 3);
+    const tree = processTree(shell.child.pid!);
+    const agentForShell = await startAgent(ns, ["--target-pid", String(shell.child.pid), "--communication-timeout", "5"]);
+    const pausing = await AgentConnection.connect(agentForShell.address);
+    try {
+      await pausing.pause(true);
+      await waitFor("the whole tree to stop", () => tree.every((pid) => processState(pid) === "T"));
+      await pausing.pause(false);
+      await waitFor("the whole tree to run", () => tree.every((pid) => processState(pid) !== "T"));
+      await pausing.pause(true);
+      await waitFor("the whole tree to stop", () => tree.every((pid) => processState(pid) === "T"));
+      process.kill(agentForShell.ready.pid, "SIGKILL");
+      await waitFor("the guard to continue the whole tree", () => tree.every((pid) => processState(pid) !== "T"), 5000);
+    } finally {
+      pausing.close();
+    }
   });
 
   it("continues the target when the worker is killed while the target is paused", async () => {
