@@ -1,23 +1,52 @@
 import { strict as assert } from "node:assert";
-import { HttpFilterError, RequestFilter } from "./http-filter.js";
+import type { HttpFilter__Output } from "@mirrord-ts/protocol";
+import { HttpFilterError, RequestFilter, hasCriteria } from "./http-filter.js";
 import { classify } from "./sniff.js";
 
+const filter = (f: Partial<HttpFilter__Output>): HttpFilter__Output => ({ headerRegex: "", pathRegex: "", method: "", allOf: [], anyOf: [], ...f });
+const request = (headers: Array<[string, string]>, path = "/", method = "GET") => ({ headers, path, method });
+
 describe("RequestFilter", () => {
-  it("matches a header as 'name: value' and the path, both when both are set", () => {
-    const filter = RequestFilter.compile({ headerRegex: "^x-user: (alice|bob)$", pathRegex: "^/api/" });
-    assert.equal(filter.matches([["x-user", "alice"]], "/api/a"), true);
-    assert.equal(filter.matches([["x-user", "carol"]], "/api/a"), false);
-    assert.equal(filter.matches([["x-user", "bob"]], "/web"), false);
+  it("matches a header as 'name: value' and the path, both when both are set, ignoring case", () => {
+    const f = RequestFilter.compile(filter({ headerRegex: "^x-user: (alice|bob)$", pathRegex: "^/api/" }));
+    assert.equal(f.matches(request([["x-user", "Alice"]], "/API/a")), true);
+    assert.equal(f.matches(request([["x-user", "carol"]], "/api/a")), false);
+    assert.equal(f.matches(request([["x-user", "bob"]], "/web")), false);
+  });
+
+  it("matches the path alone or with its query", () => {
+    const exact = RequestFilter.compile(filter({ pathRegex: "^/users$" }));
+    assert.equal(exact.matches(request([], "/users?page=2")), true);
+    const withQuery = RequestFilter.compile(filter({ pathRegex: "page=2" }));
+    assert.equal(withQuery.matches(request([], "/users?page=2")), true);
+    assert.equal(withQuery.matches(request([], "/users?page=3")), false);
+  });
+
+  it("compares the method, and nests all_of / any_of like mirrord", () => {
+    const all = RequestFilter.compile(filter({ allOf: [filter({ headerRegex: "^brass-key: a-bazillion$" }), filter({ pathRegex: "path/to/v1" }), filter({ method: "get" })] }));
+    assert.equal(all.matches(request([["brass-key", "a-bazillion"]], "/api/path/to/v1", "GET")), true);
+    assert.equal(all.matches(request([["brass-key", "a-bazillion"]], "/api/path/to/v1", "POST")), false);
+    const any = RequestFilter.compile(filter({ anyOf: [filter({ headerRegex: "^dungeon-key: heavy$" }), filter({ method: "delete" })] }));
+    assert.equal(any.matches(request([["dungeon-key", "heavy"]], "/", "GET")), true);
+    assert.equal(any.matches(request([], "/", "DELETE")), true);
+    assert.equal(any.matches(request([], "/", "GET")), false);
   });
 
   it("never matches the kubelet's probes", () => {
-    const filter = RequestFilter.compile({ headerRegex: "", pathRegex: "." });
-    assert.equal(filter.matches([["user-agent", "kube-probe/1.30"]], "/healthz"), false);
-    assert.equal(filter.matches([["user-agent", "curl/8"]], "/healthz"), true);
+    const f = RequestFilter.compile(filter({ pathRegex: "." }));
+    assert.equal(f.matches(request([["user-agent", "kube-probe/1.30"]], "/healthz")), false);
+    assert.equal(f.matches(request([["user-agent", "curl/8"]], "/healthz")), true);
+  });
+
+  it("tells an empty filter (steal whole connections) from a real one", () => {
+    assert.equal(hasCriteria(null), false);
+    assert.equal(hasCriteria(filter({})), false);
+    assert.equal(hasCriteria(filter({ anyOf: [filter({})] })), false);
+    assert.equal(hasCriteria(filter({ method: "GET" })), true);
   });
 
   it("refuses a regex that does not compile, naming it", () => {
-    assert.throws(() => RequestFilter.compile({ headerRegex: "(", pathRegex: "" }), (e: Error) => e instanceof HttpFilterError && /header filter \/\(\//.test(e.message));
+    assert.throws(() => RequestFilter.compile(filter({ headerRegex: "(" })), (e: Error) => e instanceof HttpFilterError && /header filter \/\(\//.test(e.message));
   });
 });
 

@@ -48,7 +48,7 @@ export class Http1Steal {
     this.server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
       const stream = socket as unknown as PrefixedStream;
       const raw = Buffer.concat([requestHead(req), head]);
-      if (this.filter.matches(pairs(req.rawHeaders), req.url ?? "/")) this.sink.takeConnection(stream, raw);
+      if (this.filter.matches({ headers: pairs(req.rawHeaders), path: req.url ?? "/", method: req.method ?? "GET" })) this.sink.takeConnection(stream, raw);
       else passThroughStream(stream, connectToOriginal(stream.socket, this.port), raw);
     });
   }
@@ -66,7 +66,7 @@ export class Http1Steal {
     const stream = req.socket as unknown as PrefixedStream;
     const headers = pairs(req.rawHeaders);
     const path = req.url ?? "/";
-    if (!this.filter.matches(headers, path)) {
+    if (!this.filter.matches({ headers, path, method: req.method ?? "GET" })) {
       this.forwardToApp(req, res, stream);
       return;
     }

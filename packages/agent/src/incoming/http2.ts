@@ -63,7 +63,7 @@ export class Http2Steal {
     const onStream = (h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
       const path = String(headers[":path"] ?? "/");
       const regular = headerPairs(headers).filter(([name]) => !name.startsWith(":"));
-      if (this.filter.matches(regular, path)) void this.answerFromClient(h2stream, headers, stream);
+      if (this.filter.matches({ headers: regular, path, method: String(headers[":method"] ?? "GET") })) void this.answerFromClient(h2stream, headers, stream);
       else forwardStream(h2stream, headers, upstreamSession());
     };
     // The server emits "session" synchronously from its connection listener.

@@ -7,7 +7,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { HttpFilter__Output, HttpRequest, HttpResponse__Output, StealAgentMessage, StealClientMessage__Output } from "@mirrord-ts/protocol";
 import type { AgentRedirects } from "../lifecycle/iptables.js";
-import { RequestFilter } from "./http-filter.js";
+import { RequestFilter, hasCriteria } from "./http-filter.js";
 import { Http1Steal, type StolenRequestSink } from "./http1.js";
 import { Http2Steal } from "./http2.js";
 import { PortRedirect, passThrough, plainAddress } from "./port-redirect.js";
@@ -41,7 +41,7 @@ export class StealSubscription implements StolenRequestSink {
     private readonly send: (message: StealAgentMessage) => boolean,
     private readonly whenDrained: (resume: () => void) => void = (resume) => resume(),
   ) {
-    if (filter && (filter.headerRegex || filter.pathRegex)) {
+    if (hasCriteria(filter)) {
       this.filter = RequestFilter.compile(filter);
       const idOf = (stream: PrefixedStream): number => this.connectionIds.get(stream) ?? 0;
       this.http1 = new Http1Steal(port, this.filter, this, idOf);

@@ -573,6 +573,20 @@ export const agentDescriptor: Record<string, unknown> = {
                     "pathRegex": {
                       "type": "string",
                       "id": 2
+                    },
+                    "method": {
+                      "type": "string",
+                      "id": 3
+                    },
+                    "allOf": {
+                      "rule": "repeated",
+                      "type": "HttpFilter",
+                      "id": 4
+                    },
+                    "anyOf": {
+                      "rule": "repeated",
+                      "type": "HttpFilter",
+                      "id": 5
                     }
                   }
                 },
