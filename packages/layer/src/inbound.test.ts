@@ -173,6 +173,40 @@ describe("inbound connections for real servers (bind elsewhere, accept on behalf
     await new Promise((r) => again.close(r));
   });
 
+  it("signals reach a parked accept: a handler runs and the accept goes on (ERESTARTSYS), Ctrl-C interrupts it", async function () {
+    const script = [
+      "import signal, socket, sys",
+      "signal.signal(signal.SIGUSR1, lambda *_: print('usr1', flush=True))",
+      "s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); print('listening', flush=True)",
+      "try:",
+      "    c, peer = s.accept(); print('peer', peer, flush=True)",
+      "    s.accept()",
+      "except KeyboardInterrupt: print('interrupted', flush=True)",
+    ].join("\n");
+    let pid = 0;
+    let out = "";
+    const running = session.runPreloaded(python, ["-c", script, String(busyPort)], { onStdout: (all, p) => ((pid = p), (out = all)) });
+    const realPort = await withTimeout(bound.promise, 30_000, "bind");
+    const parked = async () => {
+      for (let i = 0; i < 500 && (pid === 0 || session.supervisor.stats().waitingAccepts === 0); i++) await sleep(10);
+      assert.equal(session.supervisor.stats().waitingAccepts, 1, out);
+    };
+    await parked();
+    process.kill(pid, "SIGUSR1");
+    for (let i = 0; i < 300 && !out.includes("usr1"); i++) await sleep(10);
+    assert.match(out, /usr1\n/, "the handler ran while the accept was parked");
+    await parked(); // and the accept was made again
+    const conn = connectInbound(session.supervisor, realPort, FAKE_PEER);
+    for (let i = 0; i < 300 && !out.includes("peer"); i++) await sleep(10);
+    await parked();
+    process.kill(pid, "SIGINT");
+    const r = await withTimeout(running, 10_000, "exit after SIGINT");
+    conn.destroy();
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout, "listening\nusr1\npeer ('198.51.100.7', 41000)\ninterrupted\n");
+    assert.equal(session.supervisor.stats().waitingAccepts, 0);
+  });
+
   it("a connection with no registered peer is handed over with its real peer", async function () {
     const script = "import socket, sys; s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); print('listening', flush=True); c, peer = s.accept(); print(peer[0], peer[1] == int(c.recv(16)), c.getpeername() == peer)";
     const listening = deferred<void>();

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -21,7 +22,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
+
+/* The kernel's "restart the syscall if the handler allows it" (SA_RESTART), as
+ * a blocking accept interrupted by a signal returns; see inbound_timer_event. */
+#define LAYER_ERESTARTSYS 512
+#define SIGNAL_POLL_NS 100000000L
 
 #define ACCEPT_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
 
@@ -171,6 +178,80 @@ static void waiter_drop(struct supervisor *s, struct accept_waiter *wt)
 	__atomic_sub_fetch(&s->stats.waiting_accepts, 1, __ATOMIC_RELAXED);
 }
 
+static void arm_timer(struct supervisor *s, int on)
+{
+	if (s->waiter_timer < 0) {
+		if (!on)
+			return;
+		s->waiter_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (s->waiter_timer < 0)
+			return;
+		s->timer_h.kind = H_ACCEPT_TIMER;
+		struct epoll_event te = { .events = EPOLLIN, .data.ptr = &s->timer_h };
+		if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, s->waiter_timer, &te) != 0) {
+			close(s->waiter_timer);
+			s->waiter_timer = -1;
+			return;
+		}
+	}
+	struct itimerspec t = { { 0, on ? SIGNAL_POLL_NS : 0 }, { 0, on ? SIGNAL_POLL_NS : 0 } };
+	timerfd_settime(s->waiter_timer, 0, &t, NULL);
+}
+
+/* Whether the parked thread has a signal to handle that the kernel has
+ * flagged on *it*: directed at the thread, or at a process of one thread,
+ * and not blocked. Only then is ERESTARTSYS safe (it must never reach the
+ * program as errno 512). */
+static int signal_pending_for(pid_t tgid, pid_t tid)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/status", (int)tgid, (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	unsigned long long thread = 0, shared = 0, blocked = 0;
+	long threads = 0;
+	const char *p;
+	if ((p = strstr(buf, "\nThreads:")))
+		threads = strtol(p + 9, NULL, 10);
+	if ((p = strstr(buf, "\nSigPnd:")))
+		thread = strtoull(p + 8, NULL, 16);
+	if ((p = strstr(buf, "\nShdPnd:")))
+		shared = strtoull(p + 8, NULL, 16);
+	if ((p = strstr(buf, "\nSigBlk:")))
+		blocked = strtoull(p + 8, NULL, 16);
+	unsigned long long pending = thread | (threads == 1 ? shared : 0);
+	return (pending & ~blocked) != 0;
+}
+
+void inbound_timer_event(struct supervisor *s)
+{
+	uint64_t ticks;
+	if (read(s->waiter_timer, &ticks, sizeof ticks) < 0) {
+		/* spurious wake-up */
+	}
+	if (!s->waiters) {
+		arm_timer(s, 0);
+		return;
+	}
+	for (struct accept_waiter *wt = s->waiters, *next; wt; wt = next) {
+		next = wt->next;
+		if (!signal_pending_for(wt->tgid, wt->tid))
+			continue;
+		pthread_mutex_lock(&s->lock);
+		struct listener *l = listener_find(s, wt->listener);
+		pthread_mutex_unlock(&s->lock);
+		if (l)
+			answer_native(s, l, wt->id, LAYER_ERESTARTSYS, 0);
+		waiter_drop(s, wt);
+	}
+}
+
 static int park(struct supervisor *s, struct listener *l, const struct seccomp_notif *req, pid_t tgid,
 	const struct watched_socket *w, int dupfd)
 {
@@ -209,6 +290,7 @@ static int park(struct supervisor *s, struct listener *l, const struct seccomp_n
 	wt->next = s->waiters;
 	s->waiters = wt;
 	__atomic_add_fetch(&s->stats.waiting_accepts, 1, __ATOMIC_RELAXED);
+	arm_timer(s, 1);
 	return 0;
 }
 
@@ -268,6 +350,11 @@ void inbound_drop_all(struct supervisor *s)
 	while (s->waiters)
 		waiter_drop(s, s->waiters);
 	inbound_reap(s);
+	if (s->waiter_timer >= 0) {
+		epoll_ctl(s->epoll_fd, EPOLL_CTL_DEL, s->waiter_timer, NULL);
+		close(s->waiter_timer);
+		s->waiter_timer = -1;
+	}
 }
 
 void inbound_reap(struct supervisor *s)

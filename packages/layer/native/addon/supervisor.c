@@ -81,6 +81,9 @@ static void *supervisor_thread(void *arg)
 			case H_ACCEPT_PID:
 				inbound_waiter_event(s, h);
 				break;
+			case H_ACCEPT_TIMER:
+				inbound_timer_event(s);
+				break;
 			}
 		}
 		inbound_reap(s);
@@ -138,6 +141,7 @@ struct supervisor *sup_start(const char *socket_path, sup_emit_fn emit_fn, void 
 	s->listen_h.kind = H_LISTEN;
 	s->wake_h.kind = H_WAKE;
 	s->listen_fd = s->epoll_fd = s->wake_fd = -1;
+	s->waiter_timer = -1;
 	policy_init(&s->policy);
 	pthread_mutex_init(&s->lock, NULL);
 

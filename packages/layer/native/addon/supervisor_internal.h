@@ -22,7 +22,7 @@
 #define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
 #endif
 
-enum handle_kind { H_WAKE, H_LISTEN, H_CONN, H_NOTIFY, H_ACCEPT_SOCK, H_ACCEPT_PID };
+enum handle_kind { H_WAKE, H_LISTEN, H_CONN, H_NOTIFY, H_ACCEPT_SOCK, H_ACCEPT_PID, H_ACCEPT_TIMER };
 
 struct handle {
 	enum handle_kind kind;
@@ -86,6 +86,8 @@ struct supervisor {
 
 	/* supervisor thread only */
 	struct accept_waiter *waiters, *graveyard;
+	int waiter_timer; /* timerfd: parked accepts look for pending signals (-1: none yet) */
+	struct handle timer_h;
 	unsigned char *recv_buf; /* LAYER_RECV_MAX bytes */
 };
 
@@ -118,6 +120,8 @@ void answer_native(struct supervisor *s, struct listener *l, uint64_t id, int er
 int inbound_accept(struct supervisor *s, struct listener *l, const struct seccomp_notif *req, pid_t tgid,
 	const struct layer_syscall *sc, const struct watched_socket *w);
 void inbound_waiter_event(struct supervisor *s, struct handle *h);
+/* The timer: parked accepts whose thread has a signal to handle are answered ERESTARTSYS. */
+void inbound_timer_event(struct supervisor *s);
 void inbound_drop_listener(struct supervisor *s, uint32_t listener);
 void inbound_drop_all(struct supervisor *s);
 /* Frees waiters dropped during the last epoll batch. */
