@@ -8,7 +8,7 @@ import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launcherArgv } from "./paths.js";
-import { redirectConnect } from "./redirect.js";
+import { redirectConnect, redirectSendTo } from "./redirect.js";
 import { ensureBlackhole } from "./test-support/blackhole.js";
 import { ANSWER_IP, DnsResponder } from "./test-support/dns-responder.js";
 import { realPython } from "./test-support/programs.js";
@@ -40,6 +40,10 @@ describe("DNS through the layer (loopback ports trapped, recvfrom source rewritt
     dns = await DnsResponder.start();
     session = await TestSession.start();
     session.handle = (n) => {
+      if (n.syscall === "sendto" && n.addr?.port === 53 && n.addr.ipv4 === NAMESERVER) {
+        redirectSendTo(session.supervisor, n, "127.0.0.1", dns.port);
+        return true;
+      }
       if (n.syscall !== "connect" || n.addr?.port !== 53 || (n.addr.ipv4 !== NAMESERVER && n.addr.ipv4 !== STUB)) return false;
       const fd = n.fd!;
       redirectConnect(session.supervisor, n, "127.0.0.1", dns.port);
@@ -124,6 +128,22 @@ describe("DNS through the layer (loopback ports trapped, recvfrom source rewritt
     const r = await runWithResolvConf(STUB, "getent", ["hosts", "stub.name"]);
     assert.equal(r.code, 0, describeRun(r));
     assert.match(r.stdout, /^198\.51\.100\.99\s+stub\.name$/m);
+  });
+
+  it("an unconnected UDP sendto to the nameserver is sent by the session, and recvfrom reports the nameserver (musl-style clients)", async function () {
+    const script = [
+      "import socket, struct",
+      "q = struct.pack('>HHHHHH', 0x4321, 0x0100, 1, 0, 0, 0) + b'\\x05plain\\x04name\\x00' + struct.pack('>HH', 1, 1)",
+      "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5)",
+      `print(u.sendto(q, ('${NAMESERVER}', 53)) == len(q))`,
+      "data, src = u.recvfrom(512)",
+      "print(socket.inet_ntoa(data[-4:]), src, data[:2] == q[:2])",
+    ].join("\n");
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout, `True\n${ANSWER_IP} ('${NAMESERVER}', 53) True\n`);
+    assert.deepEqual(dns.asked, ["plain.name/1"]);
+    assert.equal(session.supervisor.stats().recvAnswered, 1);
   });
 
   // c-ares (Node's dns.Resolver) drops a reply whose recvfrom source is not

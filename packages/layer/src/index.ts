@@ -18,7 +18,7 @@ export {
 } from "./supervisor.js";
 export { getFd, socketInfo, connectSocket, waitConnected, readMemory, writeMemory } from "./target.js";
 export { redirectFastOpen, readSendPayload } from "./fastopen.js";
-export { redirectConnect, answerName } from "./redirect.js";
+export { redirectConnect, redirectSendTo, answerName } from "./redirect.js";
 export { bindElsewhere, connectInbound } from "./inbound.js";
 export { sockaddr, parseSockaddr } from "./sockaddr.js";
 export { checkKernel, type KernelCheck, type KernelFeature } from "./kernel.js";

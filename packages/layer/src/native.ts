@@ -77,6 +77,8 @@ export interface LayerAddon {
   connectSocket(fd: number, ip: string, port: number): number;
   bindSocket(fd: number, ip: string, port: number): number;
   localName(fd: number): Buffer | number;
+  /** sendto(fd, data, ip:port, flags | MSG_DONTWAIT): bytes sent or -errno. */
+  sendToSocket(fd: number, data: Buffer, ip: string, port: number, flags: number): number;
   /** A non-blocking TCP socket bound to ip:0: [fd, port], or -errno. */
   boundStreamSocket(ip: string): [number, number] | number;
   waitConnected(fd: number, timeoutMs: number): number;

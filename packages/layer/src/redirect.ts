@@ -2,6 +2,8 @@
 // target's socket to a local endpoint, and keep telling it the original peer.
 import { closeSync, fstatSync } from "node:fs";
 import { errno } from "./errno.js";
+import { readSendPayload } from "./fastopen.js";
+import { addon } from "./native.js";
 import { sockaddr } from "./sockaddr.js";
 import type { LayerSupervisor, NameAnswer, Notification } from "./supervisor.js";
 import { connectSocket, getFd, readMemory, socketInfo, writeMemory } from "./target.js";
@@ -73,4 +75,40 @@ export function answerName(supervisor: LayerSupervisor, n: Notification, sockadd
     return supervisor.respond(n, { error: errno.EFAULT });
   }
   return supervisor.respond(n, { val: 0 });
+}
+
+/**
+ * A `sendto` with an address on a datagram socket (unconnected UDP: musl's
+ * resolver, dnspython, most DNS clients): the session sends the payload
+ * itself, from the process's socket, to ip:port, and answers with the count.
+ * The socket is watched so replies from ip:port are reported by recvfrom as
+ * coming from the address the process sent to. Returns false if the target went away.
+ */
+export function redirectSendTo(supervisor: LayerSupervisor, n: Notification, ip: string, port: number): boolean {
+  if (n.syscall !== "sendto" || n.fd === undefined || n.addr === undefined) throw new Error(`${n.syscall} is not a sendto with an address`);
+  let fd: number;
+  try {
+    fd = getFd(n.pid, n.fd);
+  } catch {
+    supervisor.respond(n, { continue: true });
+    return false;
+  }
+  try {
+    let payload: Buffer;
+    try {
+      payload = readSendPayload(n);
+    } catch {
+      return supervisor.respond(n, { error: errno.EFAULT });
+    }
+    const flags = Number((n.args[3] ?? 0n) & 0xffffffffn);
+    const sent = addon().sendToSocket(fd, payload, ip, port, flags);
+    if (sent < 0) return supervisor.respond(n, { error: -sent });
+    // Watched after the send: sendto auto-binds an unbound socket, and the inode stays.
+    supervisor.watchSocket(n.pid, n.fd, fstatSync(fd, { bigint: true }).ino, {
+      recvSource: { from: sockaddr(ip, port), report: n.addr.raw },
+    });
+    return supervisor.respond(n, { val: sent });
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -455,6 +455,28 @@ static napi_value connect_or_bind(napi_env env, napi_callback_info info, int do_
 static napi_value connect_socket(napi_env env, napi_callback_info info) { return connect_or_bind(env, info, 0); }
 static napi_value bind_socket(napi_env env, napi_callback_info info) { return connect_or_bind(env, info, 1); }
 
+/* sendToSocket(fd, data, ip, port, flags) -> bytes sent | -errno (MSG_DONTWAIT added) */
+static napi_value send_to_socket(napi_env env, napi_callback_info info)
+{
+	ARGS(5);
+	int32_t fd, port, flags;
+	void *data;
+	size_t len, iplen;
+	char ip[INET6_ADDRSTRLEN + 8];
+	if (get_i32(env, argv[0], &fd) || napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok
+		|| napi_get_value_string_utf8(env, argv[2], ip, sizeof ip, &iplen) != napi_ok || get_i32(env, argv[3], &port)
+		|| port < 0 || port > 65535 || get_i32(env, argv[4], &flags)) {
+		napi_throw_type_error(env, NULL, "sendToSocket(fd, data, ip, port, flags)");
+		return NULL;
+	}
+	struct sockaddr_storage ss;
+	int sl = socket_sockaddr(fd, ip, port, &ss);
+	if (sl < 0)
+		return num(env, sl);
+	ssize_t n = sendto(fd, data, len, flags | MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&ss, (socklen_t)sl);
+	return num(env, n < 0 ? -errno : (double)n);
+}
+
 /* localName(fd) -> sockaddr Buffer (getsockname) | -errno */
 static napi_value local_name(napi_env env, napi_callback_info info)
 {
@@ -612,7 +634,7 @@ NAPI_MODULE_INIT()
 		{ "respond", respond }, { "idValid", id_valid }, { "addFd", add_fd }, { "stats", stats },
 		{ "getFd", get_fd }, { "socketInfo", socket_info }, { "connectSocket", connect_socket },
 		{ "bindSocket", bind_socket }, { "expectPeer", expect_peer }, { "boundStreamSocket", bound_stream_socket },
-		{ "localName", local_name }, { "waitConnected", wait_connected }, { "readMemory", read_memory },
+		{ "localName", local_name }, { "sendToSocket", send_to_socket }, { "waitConnected", wait_connected }, { "readMemory", read_memory },
 		{ "writeMemory", write_memory }, { "checkKernel", check_kernel }, { "syscallTable", syscall_table },
 	};
 	for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
