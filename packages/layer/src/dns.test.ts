@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_GROUPS, SyscallGroup } from "./groups.js";
 import { launcherArgv } from "./paths.js";
 import { redirectConnect, redirectSendTo } from "./redirect.js";
 import { ensureBlackhole } from "./test-support/blackhole.js";
@@ -144,6 +145,25 @@ describe("DNS through the layer (loopback ports trapped, recvfrom source rewritt
     assert.equal(r.stdout, `True\n${ANSWER_IP} ('${NAMESERVER}', 53) True\n`);
     assert.deepEqual(dns.asked, ["plain.name/1"]);
     assert.equal(session.supervisor.stats().recvAnswered, 1);
+  });
+
+  it("recvmsg (opt-in netRecvMsg group): a Node dgram socket connected to the nameserver sees replies from it", async function () {
+    const script = [
+      "const dgram = require('dgram');",
+      "const q = Buffer.from('abcd01000001000000000000036d736704746573740000010001', 'hex');",
+      "const s = dgram.createSocket('udp4');",
+      `s.connect(53, '${NAMESERVER}', () => s.send(q));`,
+      "s.on('message', (m, rinfo) => { console.log(rinfo.address, rinfo.port, m.subarray(-4).join('.')); s.close(); });",
+      "setTimeout(() => { console.log('timeout'); process.exit(1); }, 5000).unref();",
+    ].join("\n");
+    const plain = await session.runPreloaded(process.execPath, ["-e", script]);
+    assert.equal(plain.stdout, `127.0.0.1 ${dns.port} ${ANSWER_IP}\n`, "without the group libuv's recvmsg sees the redirect target: " + describeRun(plain));
+    session.verdict = () => ({ groups: DEFAULT_GROUPS | SyscallGroup.netRecvMsg });
+    const r = await session.runPreloaded(process.execPath, ["-e", script]);
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout, `${NAMESERVER} 53 ${ANSWER_IP}\n`);
+    assert.equal(session.supervisor.stats().recvAnswered, 1);
+    assert.ok(session.notifications.every((n) => n.syscall !== "recvmsg"), "recvmsg never reaches JavaScript");
   });
 
   // c-ares (Node's dns.Resolver) drops a reply whose recvfrom source is not

@@ -55,6 +55,7 @@ describe("layer mechanics", function () {
     assert.equal(byName.get("getpeername"), SyscallGroup.netNames);
     assert.equal(byName.get("openat"), SyscallGroup.files);
     assert.equal(byName.get("recvfrom"), SyscallGroup.netRecv);
+    assert.equal(byName.get("recvmsg"), SyscallGroup.netRecvMsg);
     for (const s of table) assert.ok((s.group & ALL_GROUPS) === s.group, s.name);
   });
 

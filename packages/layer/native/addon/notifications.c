@@ -149,6 +149,12 @@ static int decide(struct supervisor *s, struct listener *l, const struct seccomp
 			return 1;
 		return datagram_recvfrom(s, l, req, ev->tgid, &w);
 	}
+	case LAYER_ARGS_RECVMSG: {
+		struct watched_socket w;
+		if (watched_arg(s, req, ev, &w, WATCH_NEED_RECV) != 0 || !w.recv_source)
+			return 1;
+		return datagram_recvmsg(s, l, req, ev->tgid, &w);
+	}
 	case LAYER_ARGS_FD_NAME_OUT: {
 		struct watched_socket w;
 		if (sc->group == LAYER_GROUP_NET_IN) {

@@ -130,5 +130,8 @@ void inbound_reap(struct supervisor *s);
 /* datagrams.c: recvfrom on a watched datagram socket. 2 answered, 1 pass, -1 gone. */
 int datagram_recvfrom(struct supervisor *s, struct listener *l, const struct seccomp_notif *req, pid_t tgid,
 	const struct watched_socket *w);
+/* recvmsg with msg_name on a watched datagram socket: the same, scattered over its iovecs. */
+int datagram_recvmsg(struct supervisor *s, struct listener *l, const struct seccomp_notif *req, pid_t tgid,
+	const struct watched_socket *w);
 
 #endif

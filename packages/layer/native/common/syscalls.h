@@ -11,7 +11,9 @@
 #define LAYER_GROUP_NET_NAMES (1u << 2) /* getpeername, getsockname */
 #define LAYER_GROUP_FILES     (1u << 3) /* open family and stat family */
 #define LAYER_GROUP_NET_RECV  (1u << 4) /* recvfrom with a source-address buffer */
-#define LAYER_GROUP_ALL       (LAYER_GROUP_NET_OUT | LAYER_GROUP_NET_IN | LAYER_GROUP_NET_NAMES | LAYER_GROUP_FILES | LAYER_GROUP_NET_RECV)
+#define LAYER_GROUP_NET_RECVMSG (1u << 5) /* recvmsg: every call (BPF cannot see msg_name); opt-in */
+#define LAYER_GROUP_ALL       (LAYER_GROUP_NET_OUT | LAYER_GROUP_NET_IN | LAYER_GROUP_NET_NAMES | LAYER_GROUP_FILES \
+	| LAYER_GROUP_NET_RECV | LAYER_GROUP_NET_RECVMSG)
 #define LAYER_GROUP_DEFAULT   (LAYER_GROUP_NET_OUT | LAYER_GROUP_NET_IN | LAYER_GROUP_NET_NAMES | LAYER_GROUP_NET_RECV)
 
 /* Where a trapped syscall keeps the arguments the supervisor decodes. */
@@ -24,6 +26,7 @@ enum layer_args {
 	LAYER_ARGS_PATH0,        /* (const char *path, ...): open, stat, lstat, access */
 	LAYER_ARGS_DIRFD_PATH1,  /* (dirfd, const char *path, ...): openat, newfstatat, statx, ... */
 	LAYER_ARGS_RECVFROM,     /* (fd, buf, len, flags, sockaddr *src, socklen_t *inout) */
+	LAYER_ARGS_RECVMSG,      /* (fd, msghdr *, flags) */
 };
 
 /* When the BPF program hands the call to the supervisor. */
