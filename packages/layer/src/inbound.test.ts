@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bindElsewhere, connectInbound } from "./inbound.js";
+import { bindElsewhere, connectInbound, watchListener } from "./inbound.js";
 import { ensureBlackhole } from "./test-support/blackhole.js";
 import { buildGo, buildJava, realPython } from "./test-support/programs.js";
 import { describeRun, type RunResult } from "./test-support/run.js";
@@ -219,6 +219,23 @@ describe("inbound connections for real servers (bind elsewhere, accept on behalf
     const r = await running;
     assert.equal(r.stdout, "listening\n127.0.0.1 True True\n", describeRun(r));
     assert.equal(session.supervisor.stats().accepted, 1);
+  });
+
+  it("watchListener: a listener bound natively (its port was free) is served the same way from its listen on", async function () {
+    session.handle = (n) => {
+      if (n.syscall !== "listen") return false;
+      watchListener(session.supervisor, n.pid, n.fd!);
+      session.supervisor.respond(n, { continue: true });
+      return true;
+    };
+    const script = "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); print('listening', s.getsockname()[1], flush=True); c, peer = s.accept(); print(peer, c.getpeername())";
+    let port = 0;
+    const running = session.runPreloaded(python, ["-c", script], { onStdout: (all) => (port = Number(/listening (\d+)/.exec(all)?.[1] ?? 0)) });
+    for (let i = 0; i < 500 && port === 0; i++) await sleep(10);
+    const conn = connectInbound(session.supervisor, port, FAKE_PEER);
+    const r = await running;
+    conn.destroy();
+    assert.equal(r.stdout, `listening ${port}\n('198.51.100.7', 41000) ('198.51.100.7', 41000)\n`, describeRun(r));
   });
 
   it("node http.createServer: req.socket.remoteAddress is the remote client, address() the requested port", async function () {

@@ -57,6 +57,21 @@ export function bindElsewhere(
   }
 }
 
+/**
+ * Serves the accepts of a listener the process bound itself (its port was
+ * free): from now on accept/accept4 on (pid, fd) are answered on the native
+ * thread with the peers registered by connectInbound. Use it on the `listen`
+ * notification (n.fd), or with any pid/fd the session learned.
+ */
+export function watchListener(supervisor: LayerSupervisor, pid: number, fd: number): void {
+  const copy = getFd(pid, fd);
+  try {
+    supervisor.watchSocket(pid, fd, fstatSync(copy, { bigint: true }).ino, { acceptOnBehalf: true });
+  } finally {
+    closeSync(copy);
+  }
+}
+
 function localName(fd: number): Buffer {
   const r = addon().localName(fd);
   if (typeof r === "number") check(r, "getsockname");

@@ -19,7 +19,7 @@ export {
 export { getFd, socketInfo, connectSocket, waitConnected, readMemory, writeMemory } from "./target.js";
 export { redirectFastOpen, readSendPayload } from "./fastopen.js";
 export { redirectConnect, redirectSendTo, answerName } from "./redirect.js";
-export { bindElsewhere, connectInbound } from "./inbound.js";
+export { bindElsewhere, connectInbound, watchListener } from "./inbound.js";
 export { sockaddr, parseSockaddr } from "./sockaddr.js";
 export { checkKernel, type KernelCheck, type KernelFeature } from "./kernel.js";
 export type { ErrnoError } from "./errno.js";
