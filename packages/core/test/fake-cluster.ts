@@ -16,6 +16,8 @@ const serviceScript = fileURLToPath(new URL('./fixtures/service.mjs', import.met
 
 export const SERVICE_NAME = 'echo.fake.svc.cluster.local';
 export const SERVICE_ONLY_VAR = 'FAKE_POD_ONLY_VAR';
+/** The port the pod's app listens on (on the pod IP): what incoming tests steal and mirror. */
+export const APP_PORT = 8080;
 
 export class FakeCluster {
   readonly ns: string;
@@ -67,7 +69,7 @@ export class FakeCluster {
     mkdirSync(join(this.root, 'etc'), { recursive: true });
     writeFileSync(join(this.root, 'etc/hosts'), `127.0.0.1 localhost\n${this.serviceIp} ${SERVICE_NAME} echo\n`);
     writeFileSync(join(this.root, 'etc/resolv.conf'), 'search fake.svc.cluster.local svc.cluster.local\nnameserver 127.0.0.1\noptions ndots:5\n');
-    const service = this.spawn(process.execPath, [serviceScript, this.serviceIp, '80'], { [SERVICE_ONLY_VAR]: 'from-the-fake-pod' });
+    const service = this.spawn(process.execPath, [serviceScript, `${this.serviceIp}:80`, `${this.podIp}:${APP_PORT}`], { [SERVICE_ONLY_VAR]: 'from-the-fake-pod' });
     await waitForLine(service, /listening/);
     const agent = this.spawn(process.execPath, [agentBundle, '--listen-host', this.podIp, '--port', '0', '--communication-timeout', '10', '--target-pid', String(service.pid), '--resolv-root', this.root], {});
     const ready = await waitForLine(agent, /"event":"ready"/);

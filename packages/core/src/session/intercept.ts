@@ -15,6 +15,7 @@ import type { AgentConnection } from '@mirrord-ts/agent-client';
 import { LayerSupervisor, getFd, launcherArgv, layerEnv, redirectConnect, socketInfo, type Hello, type Notification } from '@mirrord-ts/layer';
 import type { MirrordConfig } from '../config/definition.js';
 import { DnsServer, firstNameserver } from './dns-server.js';
+import { IncomingTraffic } from './incoming.js';
 import { routeOutgoing, type Protocol } from './outgoing-policy.js';
 
 /** errno values the session answers with. */
@@ -40,6 +41,7 @@ export interface InterceptOptions {
 export class InterceptSession {
   readonly #supervisor: LayerSupervisor;
   readonly #dns: DnsServer;
+  readonly #incoming: IncomingTraffic | undefined;
   readonly #live = new Set<number>();
   readonly #idleListeners = new Set<() => void>();
   readonly #closers = new Set<() => void>();
@@ -67,8 +69,16 @@ export class InterceptSession {
         },
         onError: (message) => this.#log(`layer: ${message}`),
       },
-      { ignorePorts: [...(options.ignorePorts ?? [])] },
+      {
+        ignorePorts: [...(options.ignorePorts ?? [])],
+        // Ubuntu's stub resolver listens on 127.0.0.53: loopback DNS must reach the session too.
+        trapLoopbackPorts: options.config.feature.network.dns.enabled ? [53] : [],
+        inbound: IncomingTraffic.wanted(options.config.feature.network.incoming) ? 'session' : 'pass',
+      },
     );
+    this.#incoming = IncomingTraffic.wanted(options.config.feature.network.incoming)
+      ? new IncomingTraffic(this.#supervisor, options.agent, options.config.feature.network.incoming, (line) => this.#log(line))
+      : undefined;
   }
 
   static async start(options: InterceptOptions): Promise<InterceptSession> {
@@ -128,6 +138,7 @@ export class InterceptSession {
     if (this.#closed) return;
     this.#closed = true;
     for (const close of this.#closers) close();
+    this.#incoming?.close();
     this.#supervisor.close();
     await this.#dns.close();
   }
@@ -144,7 +155,16 @@ export class InterceptSession {
       });
       return;
     }
-    // sendto/sendmsg without a connect (unconnected UDP, TCP Fast Open), inbound and names: pass.
+    if (this.#incoming && (n.syscall === 'bind' || n.syscall === 'listen')) {
+      const handled = n.syscall === 'bind' ? this.#incoming.onBind(n) : this.#incoming.onListen(n);
+      void handled.catch((error: unknown) => {
+        this.#log(`${n.syscall} of pid ${n.pid}: ${error instanceof Error ? error.message : String(error)}`);
+        this.#supervisor.respond(n, { continue: true });
+      });
+      return;
+    }
+    // sendto/sendmsg without a connect (unconnected UDP, TCP Fast Open), accepts of listeners
+    // nobody subscribed, names: pass.
     this.#supervisor.respond(n, { continue: true });
   }
 

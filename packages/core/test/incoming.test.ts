@@ -1,0 +1,128 @@
+/**
+ * Incoming traffic end to end on this machine: a local Python server under the layer gets
+ * the requests the agent steals (with and without an HTTP filter) or mirrors from the fake
+ * cluster's pod, sees the remote client as its peer, and the pod keeps answering the rest.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AgentConnection } from '@mirrord-ts/agent-client';
+import { configType } from '../src/config/definition.js';
+import { valueOf } from '../src/config/dsl.js';
+import { InterceptSession } from '../src/session/intercept.js';
+import { APP_PORT, FakeCluster } from './fake-cluster.js';
+
+const serverScript = fileURLToPath(new URL('./programs/server.py', import.meta.url));
+
+function get(host: string, port: number, headers: Record<string, string> = {}): Promise<{ from: string; peer?: string; remote?: string }> {
+  return new Promise((resolve, reject) => {
+    // A connection per request, so every request is a connection of its own for the agent too.
+    const req = request({ host, port, path: '/x', headers, timeout: 10_000, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(body));
+        } catch {
+          reject(new Error(`not JSON: ${body}`));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.end();
+  });
+}
+
+async function startServer(session: InterceptSession, port: number): Promise<{ child: ChildProcess; output: () => string }> {
+  const [launcher, argv] = session.launcherArgv('python3', [serverScript, String(port)]);
+  const child = spawn(launcher, argv, { env: { ...process.env, ...session.env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 15_000;
+  while (!output.includes('serving')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // The agent subscribes after listen(); give the subscription a moment.
+  await new Promise((r) => setTimeout(r, 500));
+  return { child, output: () => output };
+}
+
+describe('incoming traffic against a fake cluster', function () {
+  this.timeout(120_000);
+  let cluster: FakeCluster;
+  let agent: AgentConnection;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mirrord-incoming-'));
+    cluster = await FakeCluster.start(2);
+    agent = await AgentConnection.connect(cluster.agentAddress);
+  });
+  after(() => {
+    agent?.close();
+    cluster?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function withSession(incoming: unknown, test: (session: InterceptSession) => Promise<void>): Promise<void> {
+    const config = valueOf(configType, { feature: { network: { incoming } } });
+    const session = await InterceptSession.start({ config, agent, socketPath: join(dir, `layer-${Date.now()}.sock`) });
+    try {
+      await test(session);
+    } finally {
+      await session.close();
+    }
+  }
+
+  it('steal with a header filter: matching requests reach the local server (peer = remote client), others the pod', async () => {
+    await withSession({ mode: 'steal', http_filter: { header_filter: '^x-mirrord: yes$' } }, async (session) => {
+      const server = await startServer(session, APP_PORT);
+      try {
+        const stolen = await get(cluster.podIp, APP_PORT, { 'x-mirrord': 'yes' });
+        assert.equal(stolen.from, 'local');
+        assert.equal(stolen.peer, cluster.hostIp);
+        const passed = await get(cluster.podIp, APP_PORT);
+        assert.equal(passed.from, 'fake-service');
+      } finally {
+        server.child.kill('SIGKILL');
+      }
+    });
+    // After the session the pod answers everything again.
+    assert.equal((await get(cluster.podIp, APP_PORT, { 'x-mirrord': 'yes' })).from, 'fake-service');
+  });
+
+  it('steal without a filter: every connection reaches the local server', async () => {
+    await withSession('steal', async (session) => {
+      const server = await startServer(session, APP_PORT);
+      try {
+        const stolen = await get(cluster.podIp, APP_PORT);
+        assert.equal(stolen.from, 'local');
+        assert.equal(stolen.peer, cluster.hostIp);
+      } finally {
+        server.child.kill('SIGKILL');
+      }
+    });
+  });
+
+  it('mirror: the pod answers, the local server gets a copy', async () => {
+    await withSession('mirror', async (session) => {
+      const server = await startServer(session, APP_PORT);
+      try {
+        for (let i = 0; i < 5; i++) assert.equal((await get(cluster.podIp, APP_PORT)).from, 'fake-service');
+        const deadline = Date.now() + 5000;
+        while ((server.output().match(/got \/x/g) ?? []).length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.equal((server.output().match(/got \/x/g) ?? []).length, 5, server.output());
+        assert.match(server.output(), new RegExp(`from ${cluster.hostIp.replace(/\./g, '\\.')}`));
+      } finally {
+        server.child.kill('SIGKILL');
+      }
+    });
+  });
+});

@@ -1,0 +1,19 @@
+# A local HTTP server for incoming-traffic tests: answers with "local", the peer it saw and
+# the x-mirrord header, and logs every request on stdout.
+import http.server, json, sys
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"from": "local", "peer": self.client_address[0], "header": self.headers.get("x-mirrord")}).encode()
+        print(f"got {self.path} from {self.client_address[0]}", flush=True)
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+
+server = http.server.HTTPServer(("0.0.0.0", int(sys.argv[1])), Handler)
+print("serving", flush=True)
+server.serve_forever()
