@@ -65,8 +65,12 @@ describe(`e2e cluster (Kubernetes ${KUBERNETES_VERSION})`, function () {
     const lookup = await execInContainer(ns, client, multi.app.container, ["nslookup", name]);
     assert.match(lookup.stdout, new RegExp(`Name:\\s+${name.replaceAll(".", "\\.")}\\s+Address:\\s+${clusterIP.replaceAll(".", "\\.")}`));
 
-    const fetched = await execInContainer(ns, client, multi.app.container, ["wget", "-qO-", `http://${name}/through-cluster-ip`]);
-    assert.equal(fetched.status, "Success", fetched.stderr);
+    // kube-proxy programs a new endpoint shortly after the pod turns Ready (test 1 rescaled echo).
+    const fetched = await waitFor("the echo Service to answer from a pod", 20_000, async () => {
+      const attempt = await execInContainer(ns, client, multi.app.container, ["wget", "-qO-", `http://${name}/through-cluster-ip`]);
+      if (attempt.status !== "Success") throw new Error(attempt.stderr.trim());
+      return attempt;
+    });
     const reply = parseEcho(fetched.stdout);
     assert.deepEqual(await readyPods(ns, echo.name), [reply.pod]);
     assert.equal(reply.container, echo.container);

@@ -81,12 +81,13 @@ async function tearDown(): Promise<DownReport> {
   for (const fixedPath of FIXED_RUNTIME_PATHS) {
     if (hostBefore && !hostBefore.existingPaths.includes(fixedPath)) await rm(fixedPath, { recursive: true, force: true });
   }
-  if (existsSync(LOGS_DIR)) {
+  const keptLogs = existsSync(LOGS_DIR);
+  if (keptLogs) {
     await rm(LAST_LOGS_DIR, { recursive: true, force: true });
     await cp(LOGS_DIR, LAST_LOGS_DIR, { recursive: true });
   }
   await rm(STATE_DIR, { recursive: true, force: true });
   const seconds = (Date.now() - started) / 1000;
-  log(`cluster down in ${seconds.toFixed(1)} s (component logs kept in ${LAST_LOGS_DIR})`);
+  log(`cluster down in ${seconds.toFixed(1)} s${keptLogs ? ` (component logs kept in ${LAST_LOGS_DIR})` : ""}`);
   return { seconds };
 }

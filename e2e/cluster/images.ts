@@ -3,11 +3,11 @@
  * imported into containerd's `k8s.io` namespace (no registry: pods use imagePullPolicy Never).
  */
 import { existsSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ensureCorednsBinary } from "./build/coredns.js";
 import { buildWorkloads, workloadBinary } from "./build/workloads.js";
 import { busyboxEntries, imageArchive, type ImageSpec } from "./image/docker-archive.js";
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { CONTAINERD_SOCKET, IMAGE_ARCHIVES_DIR } from "./paths.js";
 import { run } from "./run.js";
 import { COREDNS_VERSION } from "./versions.js";

@@ -1,9 +1,9 @@
 /** `pnpm cluster status`: which components run, whether the node is Ready, and the workloads. */
+import { existsSync } from "node:fs";
 import { COMPONENT_ORDER, kubectl } from "./components.js";
 import { isRunning, recordedDaemon } from "./host/processes.js";
 import { E2E_NAMESPACE } from "./manifests.js";
 import { KUBECONFIG_PATH, STATE_DIR } from "./paths.js";
-import { existsSync } from "node:fs";
 
 export interface ClusterStatus {
   up: boolean;

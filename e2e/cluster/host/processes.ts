@@ -104,7 +104,7 @@ export async function stopDaemon(name: string, graceMs?: number): Promise<void> 
   await rm(path.join(PIDS_DIR, `${name}.json`), { force: true });
 }
 
-/** Exits a process the kernel still lists as ours, e.g. when a daemon died during boot. */
+/** The error for a daemon that exited during boot, naming its log. */
 export function daemonExitedError(record: DaemonRecord): Error {
   return new Error(`${record.name} exited during boot; its log is ${logPath(record.name)}.`);
 }
