@@ -238,7 +238,8 @@ describe("inbound connections for real servers (bind elsewhere, accept on behalf
     assert.equal(r.stdout, `listening ${port}\n('198.51.100.7', 41000) ('198.51.100.7', 41000)\n`, describeRun(r));
   });
 
-  it("node http.createServer: req.socket.remoteAddress is the remote client, address() the requested port", async function () {
+  it("node http.createServer: req.socket.remoteAddress is the remote client, address() the requested port (inbound: \"bind\")", async function () {
+    session.supervisor.setPolicy({ inbound: "bind" });
     const script = [
       "const http = require('http');",
       "const srv = http.createServer((req, res) => {",
@@ -251,6 +252,8 @@ describe("inbound connections for real servers (bind elsewhere, accept on behalf
     assert.equal(result.code, 0, describeRun(result));
     assert.equal(result.stdout, `listening ${busyPort}\n`);
     assert.match(response, new RegExp(`\\r\\n\\r\\nremote=198\\.51\\.100\\.7:41000 local=${busyPort}\\n$`));
+    const calls = session.notificationsOf(result.pid).map((n) => n.syscall);
+    assert.ok(calls.includes("bind") && calls.includes("listen") && !calls.some((c) => c.startsWith("accept")), calls.join(","));
   });
 
   it("a static Go net/http server through the launcher: r.RemoteAddr is the remote client", async function () {

@@ -160,6 +160,15 @@ describe("layer mechanics", function () {
     assert.equal(bind?.addr?.address, "127.0.0.1");
   });
 
+  it("inbound: \"bind\" hands bind and listen to the session, accepts pass natively", async function () {
+    session.supervisor.setPolicy({ inbound: "bind" });
+    const script = "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); c = socket.create_connection(s.getsockname()); a, peer = s.accept(); print('ok', peer == c.getsockname())";
+    const r = await session.runPreloaded(python, ["-c", script]);
+    assert.equal(r.stdout, "ok True\n", describeRun(r));
+    const calls = session.notificationsOf(r.pid).map((n) => n.syscall);
+    assert.deepEqual(calls.filter((c) => c !== "getsockname"), ["bind", "listen"]);
+  });
+
   it("opens reach the session when the process traps files; addFd with send answers one", async function () {
     const served = join(session.dir, "served.txt");
     writeFileSync(served, "from the session's side\n");

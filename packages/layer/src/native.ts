@@ -31,7 +31,8 @@ export interface RawNotification {
 export interface RawPolicy {
   ignoredPorts: Buffer; // 65536-bit bitmap
   loopbackTrappedPorts: Buffer; // 65536-bit bitmap
-  inboundToSession: boolean;
+  /** 0 pass, 1 session, 2 bind (bind and listen to the session, accept natively) */
+  inboundMode: 0 | 1 | 2;
   filesToSession: boolean;
   localPrefixes: string[];
   defaultGroups: number;

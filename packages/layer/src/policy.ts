@@ -10,8 +10,12 @@ export interface LayerPolicy {
    * session anyway (they pass natively otherwise): the local stub resolver, 127.0.0.53:53 on Ubuntu.
    */
   trapLoopbackPorts?: ReadonlyArray<number | readonly [number, number]>;
-  /** bind/listen/accept: "pass" answers them natively (default), "session" hands them to onNotification. */
-  inbound?: "pass" | "session";
+  /**
+   * bind/listen/accept: "pass" answers them natively (default), "session" hands all three to
+   * onNotification, "bind" only bind and listen (accepts pass natively, or are served natively on
+   * listeners watched with acceptOnBehalf: what a session that steals ports wants).
+   */
+  inbound?: "pass" | "session" | "bind";
   /** File syscalls (when the process traps the files group): to the session unless under a local prefix. */
   files?: { toSession: boolean; localPrefixes?: readonly string[] };
   /** Groups a process traps when onHello names none. */
@@ -34,7 +38,7 @@ export function rawPolicy(policy: LayerPolicy): RawPolicy {
   return {
     ignoredPorts: portBitmap("ignorePorts", policy.ignorePorts ?? []),
     loopbackTrappedPorts: portBitmap("trapLoopbackPorts", policy.trapLoopbackPorts ?? []),
-    inboundToSession: policy.inbound === "session",
+    inboundMode: policy.inbound === "session" ? 1 : policy.inbound === "bind" ? 2 : 0,
     filesToSession: policy.files?.toSession ?? false,
     localPrefixes: [...(policy.files?.localPrefixes ?? [])],
     defaultGroups: policy.defaultGroups ?? DEFAULT_GROUPS,

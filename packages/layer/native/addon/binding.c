@@ -90,7 +90,7 @@ static napi_value close_supervisor(napi_env env, napi_callback_info info)
 	return NULL;
 }
 
-/* setPolicy(h, { ignoredPorts: Buffer(8192), inboundToSession, filesToSession, localPrefixes: string[], defaultGroups }) */
+/* setPolicy(h, { ignoredPorts: Buffer(8192), loopbackTrappedPorts: Buffer(8192), inboundMode (0 pass, 1 session, 2 bind), filesToSession, localPrefixes: string[], defaultGroups }) */
 static napi_value set_policy(napi_env env, napi_callback_info info)
 {
 	ARGS(2);
@@ -115,10 +115,14 @@ static napi_value set_policy(napi_env env, napi_callback_info info)
 		napi_throw_range_error(env, NULL, "loopbackTrappedPorts must be an 8192-byte bitmap");
 		return NULL;
 	}
-	bool inbound, files;
-	uint32_t groups;
-	CHECK(napi_get_named_property(env, argv[1], "inboundToSession", &v));
-	CHECK(napi_get_value_bool(env, v, &inbound));
+	bool files;
+	uint32_t groups, inbound;
+	CHECK(napi_get_named_property(env, argv[1], "inboundMode", &v));
+	CHECK(napi_get_value_uint32(env, v, &inbound));
+	if (inbound > INBOUND_BIND) {
+		napi_throw_range_error(env, NULL, "inboundMode must be 0, 1 or 2");
+		return NULL;
+	}
 	CHECK(napi_get_named_property(env, argv[1], "filesToSession", &v));
 	CHECK(napi_get_value_bool(env, v, &files));
 	CHECK(napi_get_named_property(env, argv[1], "defaultGroups", &v));
@@ -140,7 +144,7 @@ static napi_value set_policy(napi_env env, napi_callback_info info)
 	if (!err) {
 		policy_set_ports(p, ports);
 		policy_set_loopback_ports(p, loopback);
-		policy_set_flags(p, inbound, files, groups & LAYER_GROUP_ALL);
+		policy_set_flags(p, (int)inbound, files, groups & LAYER_GROUP_ALL);
 		err = policy_set_local_prefixes(p, list, count);
 	}
 	for (uint32_t i = 0; list && i < count; i++)

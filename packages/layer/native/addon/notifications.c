@@ -161,7 +161,7 @@ static int decide(struct supervisor *s, struct listener *l, const struct seccomp
 			/* accept*: served here for listeners the session serves. */
 			if (watched_arg(s, req, ev, &w, WATCH_NEED_ACCEPT) == 0 && w.accept_on_behalf)
 				return inbound_accept(s, l, req, ev->tgid, sc, &w);
-			return policy_inbound_to_session(p) ? 0 : 1;
+			return policy_inbound_to_session(p) == INBOUND_SESSION ? 0 : 1;
 		}
 		/* get*name: only sockets the session redirected have a story to tell. */
 		if (watched_arg(s, req, ev, &w, WATCH_NEED_ANY) != 0)

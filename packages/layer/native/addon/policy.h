@@ -49,11 +49,15 @@ struct skipped_process {
 	uint64_t start_time;
 };
 
+#define INBOUND_PASS 0    /* bind, listen, accept pass natively */
+#define INBOUND_SESSION 1 /* all three go to JS */
+#define INBOUND_BIND 2    /* bind and listen go to JS, accept passes (or is served, if watched) */
+
 struct policy {
 	pthread_mutex_t lock;
 	uint8_t ignored_ports[65536 / 8]; /* outgoing to these remote ports passes */
 	uint8_t loopback_trapped[65536 / 8]; /* outgoing to loopback on these ports goes to JS */
-	int inbound_to_session;           /* bind/listen/accept go to JS */
+	int inbound_to_session;           /* INBOUND_*: which of bind/listen/accept go to JS */
 	int files_to_session;             /* opens and stats go to JS unless local */
 	char **local_prefixes;            /* absolute path prefixes that stay local */
 	size_t local_prefix_count;
