@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const agentBundle = fileURLToPath(new URL('../../agent/dist/agent.js', import.meta.url));
@@ -16,6 +16,9 @@ const serviceScript = fileURLToPath(new URL('./fixtures/service.mjs', import.met
 
 export const SERVICE_NAME = 'echo.fake.svc.cluster.local';
 export const SERVICE_ONLY_VAR = 'FAKE_POD_ONLY_VAR';
+/** A file only the fake pod's process sees (a bind mount in its private mount namespace). */
+export const POD_ONLY_FILE = '/var/lib/mirrord-ts-fake-pod/only-in-pod.txt';
+export const POD_ONLY_FILE_CONTENT = 'this file exists only in the fake pod\n';
 /** The port the pod's app listens on (on the pod IP): what incoming tests steal and mirror. */
 export const APP_PORT = 8080;
 
@@ -69,7 +72,13 @@ export class FakeCluster {
     mkdirSync(join(this.root, 'etc'), { recursive: true });
     writeFileSync(join(this.root, 'etc/hosts'), `127.0.0.1 localhost\n${this.serviceIp} ${SERVICE_NAME} echo\n`);
     writeFileSync(join(this.root, 'etc/resolv.conf'), 'search fake.svc.cluster.local svc.cluster.local\nnameserver 127.0.0.1\noptions ndots:5\n');
-    const service = this.spawn(process.execPath, [serviceScript, `${this.serviceIp}:80`, `${this.podIp}:${APP_PORT}`], { [SERVICE_ONLY_VAR]: 'from-the-fake-pod' });
+    const podFiles = join(this.root, 'pod-files');
+    mkdirSync(podFiles);
+    writeFileSync(join(podFiles, 'only-in-pod.txt'), POD_ONLY_FILE_CONTENT);
+    mkdirSync(dirname(POD_ONLY_FILE), { recursive: true });
+    // The service gets a private mount namespace in which the pod's files appear.
+    const mount = `mount --bind ${podFiles} ${dirname(POD_ONLY_FILE)} && exec "$0" "$@"`;
+    const service = this.spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', mount, process.execPath, serviceScript, `${this.serviceIp}:80`, `${this.podIp}:${APP_PORT}`], { [SERVICE_ONLY_VAR]: 'from-the-fake-pod' });
     await waitForLine(service, /listening/);
     const agent = this.spawn(process.execPath, [agentBundle, '--listen-host', this.podIp, '--port', '0', '--communication-timeout', '10', '--target-pid', String(service.pid), '--resolv-root', this.root], {});
     const ready = await waitForLine(agent, /"event":"ready"/);

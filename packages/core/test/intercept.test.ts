@@ -13,7 +13,8 @@ import { AgentConnection } from '@mirrord-ts/agent-client';
 import { configType } from '../src/config/definition.js';
 import { valueOf } from '../src/config/dsl.js';
 import { InterceptSession } from '../src/session/intercept.js';
-import { FakeCluster, SERVICE_NAME } from './fake-cluster.js';
+import { FakeCluster, POD_ONLY_FILE, POD_ONLY_FILE_CONTENT, SERVICE_NAME, SERVICE_ONLY_VAR } from './fake-cluster.js';
+import { applyEnvPlan, planEnv } from '../src/session/remote-env.js';
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -73,6 +74,22 @@ describe('interception layer against a fake cluster', function () {
     const result = await run(launcher, argv, { ...process.env, ...session.env() });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).from, 'fake-service');
+  });
+
+  it('reads a file that only the pod has (cat; python stat, exists and open)', async () => {
+    const env = { ...process.env, ...session.env() };
+    const cat = await run('cat', [POD_ONLY_FILE], env);
+    assert.equal(cat.stdout, POD_ONLY_FILE_CONTENT, cat.stderr);
+    const py = await run('python3', ['-c', `import os;print(os.path.exists("${POD_ONLY_FILE}"), os.path.getsize("${POD_ONLY_FILE}"), open("${POD_ONLY_FILE}").read(), end="")`], env);
+    assert.equal(py.stdout, `True ${POD_ONLY_FILE_CONTENT.length} ${POD_ONLY_FILE_CONTENT}`, py.stderr);
+    const local = await run('cat', [POD_ONLY_FILE], process.env);
+    assert.notEqual(local.code, 0, 'the file must not exist locally');
+  });
+
+  it("takes the target process's environment", async () => {
+    const plan = planEnv(await agent.getEnv(), valueOf(configType, {}).feature.env, process.env, '/');
+    const result = await run('sh', ['-c', `echo $${SERVICE_ONLY_VAR}`], { ...applyEnvPlan(process.env, plan), ...session.env() });
+    assert.equal(result.stdout.trim(), 'from-the-fake-pod');
   });
 
   it('without the layer the service is unreachable (the test proves the redirect)', async () => {

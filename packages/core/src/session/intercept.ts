@@ -10,13 +10,14 @@ import { closeSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { AgentConnection } from '@mirrord-ts/agent-client';
-import { LayerSupervisor, getFd, launcherArgv, layerEnv, redirectConnect, socketInfo, type Hello, type Notification } from '@mirrord-ts/layer';
+import { DEFAULT_GROUPS, LayerSupervisor, SyscallGroup, getFd, launcherArgv, layerEnv, redirectConnect, socketInfo, type Hello, type Notification } from '@mirrord-ts/layer';
 import type { MirrordConfig } from '../config/definition.js';
 import { DnsServer, firstNameserver } from './dns-server.js';
 import { IncomingTraffic } from './incoming.js';
 import { routeOutgoing, type Protocol } from './outgoing-policy.js';
+import { NATIVE_LOCAL_PREFIXES, RemoteFiles } from './remote-files.js';
 
 /** errno values the session answers with. */
 const ERRNO: Readonly<Record<string, number>> = { ECONNREFUSED: 111, ETIMEDOUT: 110, EHOSTUNREACH: 113, ENETUNREACH: 101, ECONNRESET: 104, EACCES: 13 };
@@ -36,12 +37,17 @@ export interface InterceptOptions {
   readonly log?: (line: string) => void;
   /** The machine's resolv.conf, for names the DNS filter keeps local. */
   readonly localResolvConf?: string;
+  /** A private folder of the session (copies of remote files); the socket's folder by default. */
+  readonly sessionDir?: string;
+  /** Folders whose files are always local (the working directory of the program). */
+  readonly localDirs?: readonly string[];
 }
 
 export class InterceptSession {
   readonly #supervisor: LayerSupervisor;
   readonly #dns: DnsServer;
   readonly #incoming: IncomingTraffic | undefined;
+  readonly #files: RemoteFiles | undefined;
   readonly #live = new Set<number>();
   readonly #idleListeners = new Set<() => void>();
   readonly #closers = new Set<() => void>();
@@ -74,8 +80,13 @@ export class InterceptSession {
         // Ubuntu's stub resolver listens on 127.0.0.53: loopback DNS must reach the session too.
         trapLoopbackPorts: options.config.feature.network.dns.enabled ? [53] : [],
         inbound: IncomingTraffic.wanted(options.config.feature.network.incoming) ? 'session' : 'pass',
+        files: { toSession: RemoteFiles.wanted(options.config.feature.fs), localPrefixes: NATIVE_LOCAL_PREFIXES },
+        defaultGroups: RemoteFiles.wanted(options.config.feature.fs) ? DEFAULT_GROUPS | SyscallGroup.files : DEFAULT_GROUPS,
       },
     );
+    this.#files = RemoteFiles.wanted(options.config.feature.fs)
+      ? new RemoteFiles(this.#supervisor, options.agent, options.config.feature.fs, options.sessionDir ?? dirname(options.socketPath), options.localDirs ?? [], (line) => this.#log(line))
+      : undefined;
     this.#incoming = IncomingTraffic.wanted(options.config.feature.network.incoming)
       ? new IncomingTraffic(this.#supervisor, options.agent, options.config.feature.network.incoming, (line) => this.#log(line))
       : undefined;
@@ -153,6 +164,10 @@ export class InterceptSession {
         this.#log(`connect of pid ${n.pid}: ${error instanceof Error ? error.message : String(error)}`);
         this.#supervisor.respond(n, { error: ERRNO.ECONNREFUSED! });
       });
+      return;
+    }
+    if (n.group === SyscallGroup.files) {
+      if (!this.#files?.handle(n)) this.#supervisor.respond(n, { continue: true });
       return;
     }
     if (this.#incoming && (n.syscall === 'bind' || n.syscall === 'listen')) {

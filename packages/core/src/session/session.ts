@@ -71,6 +71,8 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       config,
       agent: agent.connection,
       socketPath: join(dir, 'layer.sock'),
+      sessionDir: dir,
+      localDirs: [options.cwd],
       ...(options.extraSkip ? { extraSkip: options.extraSkip } : {}),
       ...(options.ignorePorts ? { ignorePorts: options.ignorePorts } : {}),
       ...(options.log ? { log: options.log } : {}),
