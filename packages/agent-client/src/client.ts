@@ -254,9 +254,12 @@ export class AgentConnection {
     return handle.subscribe(port, httpFilter);
   }
 
-  /** Mirrors a port; `onMessage` gets connections, copies of their data and closes. */
-  mirror(port: number, onMessage: (message: MirrorAgentMessage__Output) => void): Promise<{ cancel: () => void }> {
-    const call = this.track(this.grpcClient.Mirror({ port }, this.metadata));
+  /**
+   * Mirrors a port; `onMessage` gets connections, copies of their data and closes, or, with
+   * an HTTP filter, a copy of each matching request (`httpRequest`).
+   */
+  mirror(port: number, onMessage: (message: MirrorAgentMessage__Output) => void, httpFilter?: HttpFilter): Promise<{ cancel: () => void }> {
+    const call = this.track(this.grpcClient.Mirror({ port, httpFilter: httpFilter ?? null }, this.metadata));
     return new Promise((resolve, reject) => {
       let subscribed = false;
       call.on("data", (message: MirrorAgentMessage__Output) => {

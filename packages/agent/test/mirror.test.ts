@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import { AgentConnection } from "@mirrord-ts/agent-client";
 import { type RunningAgent, startAgent } from "./agent-process.js";
-import { http1 } from "./http-clients.js";
+import { Agent } from "node:http";
+import type { HttpRequest__Output } from "@mirrord-ts/protocol";
+import { http1, http2Requests } from "./http-clients.js";
 import { TestNetns, waitFor } from "./netns.js";
 
 const fixture = (name: string): string => new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -15,7 +17,8 @@ describe("agent in a network namespace: mirror", function () {
   before(async () => {
     ns = TestNetns.create(15);
     const app = ns.spawn(process.execPath, [fixture("http-app.mjs"), "80"]);
-    await waitFor("the app", () => app.output().includes("listening"));
+    const app2 = ns.spawn(process.execPath, [fixture("h2-app.mjs"), "81"]);
+    await waitFor("the apps", () => app.output().includes("listening") && app2.output().includes("listening"));
     agent = await startAgent(ns, ["--communication-timeout", "10"]);
     client = await AgentConnection.connect(agent.address);
   });
@@ -73,5 +76,40 @@ describe("agent in a network namespace: mirror", function () {
     mirror.cancel();
     await waitFor("the redirect to go", () => !/REDIRECT/.test(ns.natRules()));
     assert.equal((await http1(`http://${ns.podIp}/after`)).body, "app GET /after ");
+  });
+
+  it("with an HTTP filter, copies only matching HTTP/1.1 and HTTP/2 requests while the app answers all", async () => {
+    const copies: HttpRequest__Output[] = [];
+    const filter = { headerRegex: "^x-filter: yes$" };
+    const onMessage = (message: { message?: string; httpRequest?: HttpRequest__Output | null }): void => {
+      if (message.message === "httpRequest" && message.httpRequest) copies.push(message.httpRequest);
+    };
+    const mirror1 = await client!.mirror(80, onMessage, filter);
+    const mirror2 = await client!.mirror(81, onMessage, filter);
+    try {
+      const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+      const answers: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const answer = await http1(`http://${ns.podIp}/f${i}`, { agent: keepAlive, method: "POST", body: `b${i}`, headers: { "x-filter": i % 2 === 0 ? "yes" : "no" } });
+        answers.push(answer.body);
+      }
+      keepAlive.destroy();
+      assert.deepEqual(answers, ["app POST /f0 b0", "app POST /f1 b1", "app POST /f2 b2", "app POST /f3 b3"]);
+      const h2 = await http2Requests(`http://${ns.podIp}:81`, [
+        { path: "/h0", headers: { "x-filter": "yes" }, body: "p0" },
+        { path: "/h1" },
+      ]);
+      assert.deepEqual(h2.map((a) => `${a.body} ${a.trailers?.["x-trailer"]}`), ["app2 /h0 p0 app2-done", "app2 /h1  app2-done"]);
+      await waitFor("three copies", () => copies.length === 3);
+      assert.deepEqual(copies.map((c) => `${c.version} ${c.method} ${c.path} ${c.body.toString()}`).sort(), [
+        "HTTP/1.1 POST /f0 b0",
+        "HTTP/1.1 POST /f2 b2",
+        "HTTP/2 POST /h0 p0",
+      ]);
+    } finally {
+      mirror1.cancel();
+      mirror2.cancel();
+    }
+    await waitFor("the redirects to go", () => !/REDIRECT/.test(ns.natRules()));
   });
 });

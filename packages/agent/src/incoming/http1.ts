@@ -5,11 +5,28 @@ import type { PrefixedStream } from "./prefixed-stream.js";
 import { connectToOriginal, originalDestination, passThroughStream, plainAddress } from "./port-redirect.js";
 import type { RequestFilter } from "./http-filter.js";
 
-export interface StolenRequestSink {
+/** Where matching requests go: to the client for an answer (steal) or as a copy (mirror). */
+export type RequestRoute = StealRoute | MirrorRoute;
+
+export interface StealRoute {
+  readonly mode: "steal";
   /** Sends the request to the client; resolves with its response. */
   forward(request: Omit<HttpRequest, "requestId">): Promise<HttpResponse__Output>;
   /** Hands the rest of a connection to the client whole, `head` (bytes already read) first. */
   takeConnection(stream: PrefixedStream, head: Buffer): void;
+}
+
+export interface MirrorRoute {
+  readonly mode: "mirror";
+  /** A copy of a request that the app answers. */
+  copy(request: Omit<HttpRequest, "requestId">): void;
+}
+
+/** Collects a body while something else (a pipe to the app) also reads it. */
+export function observeBody(stream: NodeJS.ReadableStream, done: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+  stream.on("end", () => done(Buffer.concat(chunks)));
 }
 
 export async function readBody(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -31,15 +48,15 @@ function requestHead(req: IncomingMessage): Buffer {
   return Buffer.from(`${text}\r\n`, "latin1");
 }
 
-/** Serves HTTP/1 connections of one filtered steal. */
-export class Http1Steal {
+/** Serves the HTTP/1 connections of one filtered steal or mirror. */
+export class Http1Interceptor {
   private readonly server = createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res));
   private readonly upstreamAgent = new Agent({ keepAlive: true });
 
   constructor(
     private readonly port: number,
     private readonly filter: RequestFilter,
-    private readonly sink: StolenRequestSink,
+    private readonly route: RequestRoute,
     private readonly connectionIdOf: (stream: PrefixedStream) => number,
   ) {
     this.server.on("clientError", (_error, socket) => socket.destroy());
@@ -48,7 +65,8 @@ export class Http1Steal {
     this.server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
       const stream = socket as unknown as PrefixedStream;
       const raw = Buffer.concat([requestHead(req), head]);
-      if (this.filter.matches({ headers: pairs(req.rawHeaders), path: req.url ?? "/", method: req.method ?? "GET" })) this.sink.takeConnection(stream, raw);
+      const matches = this.filter.matches({ headers: pairs(req.rawHeaders), path: req.url ?? "/", method: req.method ?? "GET" });
+      if (matches && this.route.mode === "steal") this.route.takeConnection(stream, raw);
       else passThroughStream(stream, connectToOriginal(stream.socket, this.port), raw);
     });
   }
@@ -66,25 +84,41 @@ export class Http1Steal {
     const stream = req.socket as unknown as PrefixedStream;
     const headers = pairs(req.rawHeaders);
     const path = req.url ?? "/";
-    if (!this.filter.matches({ headers, path, method: req.method ?? "GET" })) {
+    const matches = this.filter.matches({ headers, path, method: req.method ?? "GET" });
+    const route = this.route;
+    if (route.mode === "mirror") {
+      if (matches) observeBody(req, (body) => route.copy(this.describe(req, stream, headers, path, body)));
       this.forwardToApp(req, res, stream);
-      return;
+    } else if (matches) {
+      void this.answerFromClient(route, req, res, stream, headers, path);
+    } else {
+      this.forwardToApp(req, res, stream);
     }
-    void this.answerFromClient(req, res, stream, headers, path);
   }
 
-  private async answerFromClient(req: IncomingMessage, res: ServerResponse, stream: PrefixedStream, headers: Array<[string, string]>, path: string): Promise<void> {
+  private describe(req: IncomingMessage, stream: PrefixedStream, headers: Array<[string, string]>, path: string, body: Buffer): Omit<HttpRequest, "requestId"> {
+    return {
+      connectionId: this.connectionIdOf(stream),
+      version: `HTTP/${req.httpVersion}`,
+      method: req.method ?? "GET",
+      path,
+      headers: headers.map(([name, value]): HttpHeader => ({ name, value })),
+      body,
+      remote: { ip: plainAddress(stream.remoteAddress), port: stream.remotePort ?? 0 },
+    };
+  }
+
+  private async answerFromClient(
+    route: StealRoute,
+    req: IncomingMessage,
+    res: ServerResponse,
+    stream: PrefixedStream,
+    headers: Array<[string, string]>,
+    path: string,
+  ): Promise<void> {
     try {
       const body = await readBody(req);
-      const response = await this.sink.forward({
-        connectionId: this.connectionIdOf(stream),
-        version: `HTTP/${req.httpVersion}`,
-        method: req.method ?? "GET",
-        path,
-        headers: headers.map(([name, value]): HttpHeader => ({ name, value })),
-        body,
-        remote: { ip: plainAddress(stream.remoteAddress), port: stream.remotePort ?? 0 },
-      });
+      const response = await route.forward(this.describe(req, stream, headers, path, body));
       const raw = response.headers.flatMap((h) => [h.name, h.value]);
       res.writeHead(response.status, raw);
       res.end(response.body);

@@ -8,9 +8,9 @@ import {
   constants,
   createServer,
 } from "node:http2";
-import type { HttpHeader__Output, HttpResponse__Output } from "@mirrord-ts/protocol";
+import type { HttpHeader__Output, HttpRequest, HttpResponse__Output } from "@mirrord-ts/protocol";
 import type { RequestFilter } from "./http-filter.js";
-import { type StolenRequestSink, readBody } from "./http1.js";
+import { type RequestRoute, type StealRoute, observeBody, readBody } from "./http1.js";
 import { originalDestination, plainAddress } from "./port-redirect.js";
 import type { PrefixedStream } from "./prefixed-stream.js";
 
@@ -33,13 +33,14 @@ function toOutgoing(list: readonly HttpHeader__Output[]): OutgoingHttpHeaders {
   return out;
 }
 
-export class Http2Steal {
+/** Serves the HTTP/2 (h2c) connections of one filtered steal or mirror. */
+export class Http2Interceptor {
   private readonly server = createServer();
 
   constructor(
     private readonly port: number,
     private readonly filter: RequestFilter,
-    private readonly sink: StolenRequestSink,
+    private readonly route: RequestRoute,
     private readonly connectionIdOf: (stream: PrefixedStream) => number,
   ) {
     this.server.on("sessionError", () => {});
@@ -63,8 +64,16 @@ export class Http2Steal {
     const onStream = (h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
       const path = String(headers[":path"] ?? "/");
       const regular = headerPairs(headers).filter(([name]) => !name.startsWith(":"));
-      if (this.filter.matches({ headers: regular, path, method: String(headers[":method"] ?? "GET") })) void this.answerFromClient(h2stream, headers, stream);
-      else forwardStream(h2stream, headers, upstreamSession());
+      const matches = this.filter.matches({ headers: regular, path, method: String(headers[":method"] ?? "GET") });
+      const route = this.route;
+      if (route.mode === "mirror") {
+        if (matches) observeBody(h2stream, (body) => route.copy(this.describe(headers, stream, body)));
+        forwardStream(h2stream, headers, upstreamSession());
+      } else if (matches) {
+        void this.answerFromClient(route, h2stream, headers, stream);
+      } else {
+        forwardStream(h2stream, headers, upstreamSession());
+      }
     };
     // The server emits "session" synchronously from its connection listener.
     this.server.once("session", (session) => {
@@ -78,19 +87,23 @@ export class Http2Steal {
     this.server.close();
   }
 
-  private async answerFromClient(h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders, stream: PrefixedStream): Promise<void> {
+  private describe(headers: IncomingHttpHeaders, stream: PrefixedStream, body: Buffer): Omit<HttpRequest, "requestId"> {
+    return {
+      connectionId: this.connectionIdOf(stream),
+      version: "HTTP/2",
+      method: String(headers[":method"] ?? "GET"),
+      path: String(headers[":path"] ?? "/"),
+      headers: headerPairs(headers).map(([name, value]) => ({ name, value })),
+      body,
+      remote: { ip: plainAddress(stream.remoteAddress), port: stream.remotePort ?? 0 },
+    };
+  }
+
+  private async answerFromClient(route: StealRoute, h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders, stream: PrefixedStream): Promise<void> {
     let response: HttpResponse__Output;
     try {
       const body = await readBody(h2stream);
-      response = await this.sink.forward({
-        connectionId: this.connectionIdOf(stream),
-        version: "HTTP/2",
-        method: String(headers[":method"] ?? "GET"),
-        path: String(headers[":path"] ?? "/"),
-        headers: headerPairs(headers).map(([name, value]) => ({ name, value })),
-        body,
-        remote: { ip: plainAddress(stream.remoteAddress), port: stream.remotePort ?? 0 },
-      });
+      response = await route.forward(this.describe(headers, stream, body));
     } catch {
       if (!h2stream.headersSent && !h2stream.destroyed) h2stream.respond({ ":status": 502 }, { endStream: true });
       return;

@@ -1,12 +1,19 @@
 /**
  * One mirror subscription: every connection to the port passes through the agent to the
- * app (which keeps serving, nothing dropped) and the client gets a copy of what the peer
- * sent. Lossless by construction, unlike packet sniffing.
+ * app (which keeps serving, nothing dropped) and the client gets a copy: of every byte the
+ * peer sent, or, with an HTTP filter, of each matching request (the agent then forwards the
+ * requests itself, like a filtered steal's unmatched ones). Lossless by construction,
+ * unlike packet sniffing.
  */
 import type { Socket } from "node:net";
-import type { MirrorAgentMessage } from "@mirrord-ts/protocol";
+import type { HttpFilter__Output, HttpRequest, MirrorAgentMessage } from "@mirrord-ts/protocol";
 import type { AgentRedirects } from "../lifecycle/iptables.js";
-import { PortRedirect, connectToOriginal, plainAddress } from "./port-redirect.js";
+import { RequestFilter, hasCriteria } from "./http-filter.js";
+import { Http1Interceptor, type MirrorRoute } from "./http1.js";
+import { Http2Interceptor } from "./http2.js";
+import { PortRedirect, connectToOriginal, passThrough, plainAddress } from "./port-redirect.js";
+import { PrefixedStream } from "./prefixed-stream.js";
+import { sniff } from "./sniff.js";
 
 /**
  * Copies queued for a client that reads slower than the app is served are capped: the app
@@ -14,20 +21,34 @@ import { PortRedirect, connectToOriginal, plainAddress } from "./port-redirect.j
  * copy is dropped (and counted) rather than the app's traffic slowed.
  */
 const MAX_QUEUED_COPIES = 1024;
+const SNIFF_WAIT_MS = 1000;
 
-export class MirrorSubscription {
+export class MirrorSubscription implements MirrorRoute {
+  readonly mode = "mirror";
   /** Bytes not copied to the client because it fell too far behind. */
   droppedBytes = 0;
   private redirect: PortRedirect | undefined;
   private nextConnectionId = 1;
+  private nextRequestId = 1;
   private closed = false;
+  private readonly http1: Http1Interceptor | undefined;
+  private readonly http2: Http2Interceptor | undefined;
+  private readonly connectionIds = new WeakMap<object, number>();
 
   constructor(
     readonly port: number,
+    filter: HttpFilter__Output | null | undefined,
     private readonly send: (message: MirrorAgentMessage) => void,
     /** Messages queued in the call and not yet sent. */
     private readonly queued: () => number = () => 0,
-  ) {}
+  ) {
+    if (hasCriteria(filter)) {
+      const compiled = RequestFilter.compile(filter);
+      const idOf = (stream: PrefixedStream): number => this.connectionIds.get(stream) ?? 0;
+      this.http1 = new Http1Interceptor(port, compiled, this, idOf);
+      this.http2 = new Http2Interceptor(port, compiled, this, idOf);
+    }
+  }
 
   async start(redirects: AgentRedirects): Promise<void> {
     this.redirect = await PortRedirect.open(redirects, this.port, (socket) => this.onConnection(socket));
@@ -37,10 +58,34 @@ export class MirrorSubscription {
   close(): void {
     this.closed = true;
     this.redirect?.close();
+    this.http1?.close();
+    this.http2?.close();
+  }
+
+  /** MirrorRoute: a matching request, answered by the app, copied to the client. */
+  copy(request: Omit<HttpRequest, "requestId">): void {
+    if (this.queued() >= MAX_QUEUED_COPIES) {
+      this.droppedBytes += request.body?.length ?? 0;
+      return;
+    }
+    this.send({ httpRequest: { ...request, requestId: this.nextRequestId++ } });
   }
 
   private onConnection(socket: Socket): void {
     const connectionId = this.nextConnectionId++;
+    socket.on("error", () => socket.destroy());
+    if (!this.http1 || !this.http2) return this.copyBytes(socket, connectionId);
+    const [http1, http2] = [this.http1, this.http2];
+    void sniff(socket, SNIFF_WAIT_MS).then(({ protocol, head }) => {
+      if (this.closed || socket.destroyed) return socket.destroy();
+      if (protocol === "other") return passThrough(socket, this.port, head);
+      const stream = new PrefixedStream(socket, head);
+      this.connectionIds.set(stream, connectionId);
+      (protocol === "http1" ? http1 : http2).accept(stream);
+    });
+  }
+
+  private copyBytes(socket: Socket, connectionId: number): void {
     const upstream = connectToOriginal(socket, this.port);
     this.send({
       connection: {
@@ -59,7 +104,6 @@ export class MirrorSubscription {
       socket.destroy();
       upstream.destroy();
     };
-    socket.on("error", destroyBoth);
     upstream.on("error", destroyBoth);
     // A clean close already ended the other side through pipe(); destroying it here
     // would drop bytes still queued for the peer.

@@ -58,11 +58,18 @@ export class IncomingTraffic {
   mirrorHandler(): AgentHandlers["Mirror"] {
     return (call) => {
       const port = call.request.port;
-      const subscription = new MirrorSubscription(
-        port,
-        (m) => call.write(m),
-        () => call.writableLength,
-      );
+      let subscription: MirrorSubscription;
+      try {
+        subscription = new MirrorSubscription(
+          port,
+          call.request.httpFilter,
+          (m) => call.write(m),
+          () => call.writableLength,
+        );
+      } catch (error) {
+        if (error instanceof HttpFilterError) return failStream(call, grpc.status.INVALID_ARGUMENT, error.message);
+        throw error;
+      }
       const session = bindStreamToSession(this.registry, call, () => this.release(subscription));
       if (!session) return;
       void this.start(port, subscription, call, () => call.write({ subscribed: { port } }));

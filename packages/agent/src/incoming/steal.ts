@@ -8,8 +8,8 @@ import type { Duplex } from "node:stream";
 import type { HttpFilter__Output, HttpRequest, HttpResponse__Output, StealAgentMessage, StealClientMessage__Output } from "@mirrord-ts/protocol";
 import type { AgentRedirects } from "../lifecycle/iptables.js";
 import { RequestFilter, hasCriteria } from "./http-filter.js";
-import { Http1Steal, type StolenRequestSink } from "./http1.js";
-import { Http2Steal } from "./http2.js";
+import { Http1Interceptor, type StealRoute } from "./http1.js";
+import { Http2Interceptor } from "./http2.js";
 import { PortRedirect, passThrough, plainAddress } from "./port-redirect.js";
 import { PrefixedStream } from "./prefixed-stream.js";
 import { sniff } from "./sniff.js";
@@ -22,11 +22,12 @@ interface PendingRequest {
   reject: (error: Error) => void;
 }
 
-export class StealSubscription implements StolenRequestSink {
+export class StealSubscription implements StealRoute {
+  readonly mode = "steal";
   private redirect: PortRedirect | undefined;
   private readonly filter: RequestFilter | undefined;
-  private readonly http1: Http1Steal | undefined;
-  private readonly http2: Http2Steal | undefined;
+  private readonly http1: Http1Interceptor | undefined;
+  private readonly http2: Http2Interceptor | undefined;
   private readonly connections = new Map<number, Duplex>();
   private readonly connectionIds = new WeakMap<object, number>();
   private readonly pending = new Map<number, PendingRequest>();
@@ -44,8 +45,8 @@ export class StealSubscription implements StolenRequestSink {
     if (hasCriteria(filter)) {
       this.filter = RequestFilter.compile(filter);
       const idOf = (stream: PrefixedStream): number => this.connectionIds.get(stream) ?? 0;
-      this.http1 = new Http1Steal(port, this.filter, this, idOf);
-      this.http2 = new Http2Steal(port, this.filter, this, idOf);
+      this.http1 = new Http1Interceptor(port, this.filter, this, idOf);
+      this.http2 = new Http2Interceptor(port, this.filter, this, idOf);
     }
   }
 
@@ -54,7 +55,7 @@ export class StealSubscription implements StolenRequestSink {
     if (this.closed) this.redirect.close(); // the call ended while the rules went in
   }
 
-  /** StolenRequestSink: a matching request goes to the client. */
+  /** StealRoute: a matching request goes to the client. */
   forward(request: Omit<HttpRequest, "requestId">): Promise<HttpResponse__Output> {
     if (this.closed) return Promise.reject(new Error("subscription closed"));
     const requestId = this.nextRequestId++;
@@ -64,7 +65,7 @@ export class StealSubscription implements StolenRequestSink {
     });
   }
 
-  /** StolenRequestSink: an upgraded connection that matched goes to the client whole. */
+  /** StealRoute: an upgraded connection that matched goes to the client whole. */
   takeConnection(stream: PrefixedStream, head: Buffer): void {
     const connectionId = this.connectionIds.get(stream) ?? this.nextConnectionId++;
     this.stealWhole(stream, stream.socket, connectionId, head);

@@ -791,6 +791,10 @@ export const agentDescriptor: Record<string, unknown> = {
                     "port": {
                       "type": "uint32",
                       "id": 1
+                    },
+                    "httpFilter": {
+                      "type": "HttpFilter",
+                      "id": 2
                     }
                   }
                 },
@@ -801,7 +805,8 @@ export const agentDescriptor: Record<string, unknown> = {
                         "subscribed",
                         "connection",
                         "data",
-                        "closed"
+                        "closed",
+                        "httpRequest"
                       ]
                     }
                   },
@@ -821,6 +826,10 @@ export const agentDescriptor: Record<string, unknown> = {
                     "closed": {
                       "type": "ConnectionClosed",
                       "id": 4
+                    },
+                    "httpRequest": {
+                      "type": "HttpRequest",
+                      "id": 5
                     }
                   }
                 },

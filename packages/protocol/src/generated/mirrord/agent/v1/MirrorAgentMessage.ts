@@ -4,13 +4,15 @@ import type { StealSubscribed as _mirrord_agent_v1_StealSubscribed, StealSubscri
 import type { IncomingConnection as _mirrord_agent_v1_IncomingConnection, IncomingConnection__Output as _mirrord_agent_v1_IncomingConnection__Output } from '../../../mirrord/agent/v1/IncomingConnection.js';
 import type { ConnectionData as _mirrord_agent_v1_ConnectionData, ConnectionData__Output as _mirrord_agent_v1_ConnectionData__Output } from '../../../mirrord/agent/v1/ConnectionData.js';
 import type { ConnectionClosed as _mirrord_agent_v1_ConnectionClosed, ConnectionClosed__Output as _mirrord_agent_v1_ConnectionClosed__Output } from '../../../mirrord/agent/v1/ConnectionClosed.js';
+import type { HttpRequest as _mirrord_agent_v1_HttpRequest, HttpRequest__Output as _mirrord_agent_v1_HttpRequest__Output } from '../../../mirrord/agent/v1/HttpRequest.js';
 
 export interface MirrorAgentMessage {
   'subscribed'?: (_mirrord_agent_v1_StealSubscribed | null);
   'connection'?: (_mirrord_agent_v1_IncomingConnection | null);
   'data'?: (_mirrord_agent_v1_ConnectionData | null);
   'closed'?: (_mirrord_agent_v1_ConnectionClosed | null);
-  'message'?: "subscribed"|"connection"|"data"|"closed";
+  'httpRequest'?: (_mirrord_agent_v1_HttpRequest | null);
+  'message'?: "subscribed"|"connection"|"data"|"closed"|"httpRequest";
 }
 
 export interface MirrorAgentMessage__Output {
@@ -18,5 +20,6 @@ export interface MirrorAgentMessage__Output {
   'connection'?: (_mirrord_agent_v1_IncomingConnection__Output | null);
   'data'?: (_mirrord_agent_v1_ConnectionData__Output | null);
   'closed'?: (_mirrord_agent_v1_ConnectionClosed__Output | null);
-  'message'?: "subscribed"|"connection"|"data"|"closed";
+  'httpRequest'?: (_mirrord_agent_v1_HttpRequest__Output | null);
+  'message'?: "subscribed"|"connection"|"data"|"closed"|"httpRequest";
 }
