@@ -107,7 +107,7 @@ describe('mirrord CLI', function () {
 
   describe('errors', () => {
     it('commands not built yet say so and exit 2', () => {
-      for (const verb of ['ext', 'ide-server']) {
+      for (const verb of ['ide-server']) {
         const { code, stderr } = run([verb]);
         assert.equal(code, 2, verb);
         assert.match(stderr, new RegExp(`mirrord ${verb} is not implemented yet`));
@@ -115,8 +115,8 @@ describe('mirrord CLI', function () {
     });
 
     it('in JSON mode an error is exactly one `Error: {json}` line', () => {
-      const { code, stdout, stderr } = run(['ext', '-t', 'deployment/echo'], { MIRRORD_PROGRESS_MODE: 'json' });
-      assert.equal(code, 2);
+      const { code, stdout, stderr } = run(['verify-config', join(dir, 'bad.json')], { MIRRORD_PROGRESS_MODE: 'json' });
+      assert.equal(code, 1);
       assert.equal(stdout, '');
       const lines = stderr.split('\n').filter((l) => l !== '');
       assert.equal(lines.length, 1);
@@ -124,6 +124,22 @@ describe('mirrord CLI', function () {
       const payload = JSON.parse(lines[0]!.slice('Error: '.length));
       assert.equal(typeof payload.message, 'string');
       assert.equal(typeof payload.help, 'string');
+    });
+
+    it('ext with a bad config: only JSON lines on stdout, one `Error: {json}` line on stderr, non-zero exit', () => {
+      const { code, stdout, stderr } = run(['ext', '-f', join(dir, 'bad.json')], { MIRRORD_PROGRESS_MODE: 'json' });
+      assert.equal(code, 1);
+      for (const line of stdout.split('\n').slice(0, -1)) assert.doesNotThrow(() => JSON.parse(line), `not JSON: ${line}`);
+      assert.ok(stdout.endsWith('\n') && !stdout.includes('\n\n'));
+      const errors = stderr.split('\n').filter((l) => l !== '');
+      assert.equal(errors.length, 1, stderr);
+      assert.match(JSON.parse(errors[0]!.slice('Error: '.length)).message, /feature\.network\.incoming\.mode/);
+    });
+
+    it('ext with an unknown target: one `Error: {json}` line naming it', () => {
+      const { code, stderr } = run(['ext', '-t', 'pods/x'], { MIRRORD_PROGRESS_MODE: 'json' });
+      assert.equal(code, 1);
+      assert.match(stderr, /^Error: \{.*pods\/x.*\}\n$/);
     });
 
     it('an unknown command or flag is a usage error (exit 2), one sentence', () => {

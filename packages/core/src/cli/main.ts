@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { outputModeOf, processOutput, reportError, type Output } from './output.js';
 import { execCommand, type ExecFlags } from './exec.js';
+import { extCommand, type ExtFlags } from './ext.js';
 import { lsCommand } from './ls.js';
 import { verifyConfigCommand } from './verify-config.js';
 
@@ -90,14 +91,16 @@ export async function runCli(context: CliContext): Promise<number> {
     .description('start a session for an IDE plugin and print its environment as NDJSON progress')
     .option('-f, --config-file <path>', 'config file')
     .option('-t, --target <target>', 'target path')
-    .option('-e, --executable <path>', 'the executable the IDE will start')
-    .action(notYet('ext'));
+    .option('-e, --executable <path>', 'the executable the IDE will start (macOS only in mirrord; ignored)')
+    .action(async (flags: ExtFlags) => {
+      exitCode = await extCommand(out, flags, { cwd: context.cwd, env: context.env });
+    });
 
   program
     .command('ide-server')
     .description('JSON-RPC server for the VS Code and JetBrains clients')
     .option('--stdio', 'speak over stdin/stdout')
-    .action(notYet('ide-server'));
+    .action(async (options: { stdio?: boolean }) => { exitCode = await (await import('../ide/server.js')).ideServerCommand(options, context); });
 
   try {
     await program.parseAsync([...context.argv], { from: 'user' });

@@ -56,6 +56,8 @@ export class IncomingTraffic {
     private readonly agent: AgentConnection,
     private readonly config: IncomingConfig,
     private readonly log: (line: string) => void,
+    /** Ports never mirrored or stolen besides the config's (debugger ports). */
+    private readonly isIgnored: (port: number) => boolean = () => false,
   ) {}
 
   /** Whether incoming traffic needs the session to see binds and listens at all. */
@@ -65,7 +67,7 @@ export class IncomingTraffic {
 
   /** The remote port a local port stands for, or undefined when it is not mirrored or stolen. */
   remotePortOf(localPort: number): number | undefined {
-    if (localPort === 0) return undefined;
+    if (localPort === 0 || this.isIgnored(localPort)) return undefined;
     const mapped = this.config.port_mapping.find(([local]) => local === localPort)?.[1] ?? localPort;
     if (this.config.ignore_ports.includes(mapped) || this.config.ignore_ports.includes(localPort)) return undefined;
     if (this.config.ports && !this.config.ports.includes(mapped)) return undefined;

@@ -12,7 +12,7 @@ import { createSocket } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { AgentConnection } from '@mirrord-ts/agent-client';
-import { DEFAULT_GROUPS, LayerSupervisor, SyscallGroup, getFd, launcherArgv, layerEnv, redirectConnect, socketInfo, type Hello, type Notification } from '@mirrord-ts/layer';
+import { DEFAULT_GROUPS, LayerSupervisor, SyscallGroup, getFd, launcherArgv, layerEnv, redirectConnect, socketInfo, type Hello, type LayerPolicy, type Notification } from '@mirrord-ts/layer';
 import type { MirrordConfig } from '../config/definition.js';
 import { DnsServer, firstNameserver } from './dns-server.js';
 import { IncomingTraffic } from './incoming.js';
@@ -41,6 +41,8 @@ export interface InterceptOptions {
   readonly sessionDir?: string;
   /** Folders whose files are always local (the working directory of the program). */
   readonly localDirs?: readonly string[];
+  /** Finds a debugger's own port in a process's argv (MIRRORD_DETECT_DEBUGGER_PORT); it is then never intercepted. */
+  readonly detectDebuggerPort?: (argv: readonly string[]) => number | undefined;
 }
 
 export class InterceptSession {
@@ -48,6 +50,7 @@ export class InterceptSession {
   readonly #dns: DnsServer;
   readonly #incoming: IncomingTraffic | undefined;
   readonly #files: RemoteFiles | undefined;
+  readonly #ignoredPorts: (number | readonly [number, number])[];
   readonly #live = new Set<number>();
   readonly #idleListeners = new Set<() => void>();
   readonly #closers = new Set<() => void>();
@@ -60,10 +63,19 @@ export class InterceptSession {
   ) {
     this.#dns = dns;
     const skip = new Set([...options.config.skip_processes, ...(options.extraSkip ?? []), ...(options.config.skip_build_tools ? [...BUILD_TOOLS, ...options.config.skip_extra_build_tools] : [])]);
+    this.#ignoredPorts = [...(options.ignorePorts ?? [])];
     this.#supervisor = LayerSupervisor.start(
       options.socketPath,
       {
-        onHello: (hello: Hello) => (skip.has(basename(hello.exe)) || skip.has(basename(hello.argv[0] ?? '')) ? { skip: true } : {}),
+        onHello: (hello: Hello) => {
+          const debuggerPort = options.detectDebuggerPort?.(hello.argv);
+          if (debuggerPort !== undefined) this.#ignorePort(debuggerPort);
+          if (!skip.has(basename(hello.exe)) && !skip.has(basename(hello.argv[0] ?? ''))) return {};
+          // A skipped process keeps the filter but all its calls pass natively, so the program it
+          // starts (dlv's debuggee, `go run`'s binary — static ones too) is still intercepted.
+          this.#supervisor.skipProcess(hello.pid);
+          return hello.kind === 'inherited' ? { skip: true } : {};
+        },
         onNotification: (n) => this.#onNotification(n),
         onAttached: (e) => {
           this.#everAttached = true;
@@ -75,20 +87,13 @@ export class InterceptSession {
         },
         onError: (message) => this.#log(`layer: ${message}`),
       },
-      {
-        ignorePorts: [...(options.ignorePorts ?? [])],
-        // Ubuntu's stub resolver listens on 127.0.0.53: loopback DNS must reach the session too.
-        trapLoopbackPorts: options.config.feature.network.dns.enabled ? [53] : [],
-        inbound: IncomingTraffic.wanted(options.config.feature.network.incoming) ? 'session' : 'pass',
-        files: { toSession: RemoteFiles.wanted(options.config.feature.fs), localPrefixes: NATIVE_LOCAL_PREFIXES },
-        defaultGroups: RemoteFiles.wanted(options.config.feature.fs) ? DEFAULT_GROUPS | SyscallGroup.files : DEFAULT_GROUPS,
-      },
+      this.#policy(),
     );
+    this.#incoming = IncomingTraffic.wanted(options.config.feature.network.incoming)
+      ? new IncomingTraffic(this.#supervisor, options.agent, options.config.feature.network.incoming, (line) => this.#log(line), (port) => this.#isIgnored(port))
+      : undefined;
     this.#files = RemoteFiles.wanted(options.config.feature.fs)
       ? new RemoteFiles(this.#supervisor, options.agent, options.config.feature.fs, options.sessionDir ?? dirname(options.socketPath), options.localDirs ?? [], (line) => this.#log(line))
-      : undefined;
-    this.#incoming = IncomingTraffic.wanted(options.config.feature.network.incoming)
-      ? new IncomingTraffic(this.#supervisor, options.agent, options.config.feature.network.incoming, (line) => this.#log(line))
       : undefined;
   }
 
@@ -116,6 +121,29 @@ export class InterceptSession {
     });
     await dns.start();
     return new InterceptSession(options, dns);
+  }
+
+  #policy(): LayerPolicy {
+    const config = this.options.config;
+    const files = RemoteFiles.wanted(config.feature.fs);
+    return {
+      ignorePorts: this.#ignoredPorts,
+      // Ubuntu's stub resolver listens on 127.0.0.53: loopback DNS must reach the session too.
+      trapLoopbackPorts: config.feature.network.dns.enabled ? [53] : [],
+      inbound: IncomingTraffic.wanted(config.feature.network.incoming) ? 'session' : 'pass',
+      files: { toSession: files, localPrefixes: NATIVE_LOCAL_PREFIXES },
+      defaultGroups: files ? DEFAULT_GROUPS | SyscallGroup.files : DEFAULT_GROUPS,
+    };
+  }
+
+  #isIgnored(port: number): boolean {
+    return this.#ignoredPorts.some((entry) => (typeof entry === 'number' ? entry === port : port >= entry[0] && port <= entry[1]));
+  }
+
+  #ignorePort(port: number): void {
+    if (this.#isIgnored(port)) return;
+    this.#ignoredPorts.push(port);
+    this.#supervisor.setPolicy(this.#policy());
   }
 
   /** Environment that makes a dynamic program (and its children) run under the layer. */

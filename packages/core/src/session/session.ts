@@ -25,6 +25,7 @@ export interface SessionOptions {
   readonly extraSkip?: readonly string[];
   readonly ignorePorts?: ReadonlyArray<number | readonly [number, number]>;
   readonly log?: (line: string) => void;
+  readonly detectDebuggerPort?: (argv: readonly string[]) => number | undefined;
   /** For tests: an already opened cluster. */
   readonly cluster?: Cluster;
 }
@@ -76,6 +77,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       ...(options.extraSkip ? { extraSkip: options.extraSkip } : {}),
       ...(options.ignorePorts ? { ignorePorts: options.ignorePorts } : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.detectDebuggerPort ? { detectDebuggerPort: options.detectDebuggerPort } : {}),
     });
     if (config.pause && agent.target) {
       await inStep(progress, `pausing ${agent.target.path}`, () => agent.connection.pause(true));
