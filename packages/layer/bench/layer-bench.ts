@@ -12,6 +12,7 @@ import { run } from "../src/test-support/run.js";
 import { REMOTE, TestSession } from "../src/test-support/test-session.js";
 import { layerEnv, launcherArgv } from "../src/paths.js";
 import { redirectConnect } from "../src/redirect.js";
+import { watchListener } from "../src/inbound.js";
 import dgram from "node:dgram";
 
 async function freeUdpPort(): Promise<number> {
@@ -113,6 +114,22 @@ try {
     const [answered] = await connectCosts([[launcher, loopRedirected]]);
     session.handle = () => false;
     row("UDP recvfrom answered natively (source rewritten)", bareUdp!, answered!, "µs");
+
+    // Accept: connect + accept per round on the program's own listener.
+    const [, loopAccept] = launcherArgv(sock, loop, ["accept", "3000"]);
+    const [bareAccept, passedAccept] = await connectCosts([[loop, ["accept", "3000"]], [launcher, loopAccept]]);
+    row("connect + accept, both passed natively", bareAccept!, passedAccept!, "µs");
+    session.supervisor.setPolicy({ inbound: "bind" });
+    session.handle = (n) => {
+      if (n.syscall !== "listen") return false;
+      watchListener(session.supervisor, n.pid, n.fd!);
+      session.supervisor.respond(n, { continue: true });
+      return true;
+    };
+    const [servedAccept] = await connectCosts([[launcher, loopAccept]]);
+    session.handle = () => false;
+    session.supervisor.setPolicy({});
+    row("connect + accept served natively (accept on behalf)", bareAccept!, servedAccept!, "µs");
 
     const loopback = `127.0.0.1:${listener.port}`;
     session.redirectPort = listener.port;

@@ -7,7 +7,8 @@
  * (never trapped); udp-redirected: the receiving socket first connects to
  * 203.0.113.10:53, which the session redirects to 127.0.0.1:<port> where
  * the sender is bound, so every recvfrom is answered natively with the
- * source rewritten (checked). */
+ * source rewritten (checked).
+ * accept: connect to an own loopback listener and accept, per round. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -62,10 +63,43 @@ static int udp_loop(const char *mode, int port, long count)
 	return 0;
 }
 
+static int accept_loop(long count)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof addr;
+	int ls = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(ls, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(ls, 16) != 0
+		|| getsockname(ls, (struct sockaddr *)&addr, &len) != 0) {
+		perror("listen");
+		return 1;
+	}
+	double start = now_ns();
+	for (long i = 0; i < count; i++) {
+		int c = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in peer;
+		socklen_t pl = sizeof peer;
+		if (connect(c, (struct sockaddr *)&addr, sizeof addr) != 0) {
+			perror("connect");
+			return 1;
+		}
+		int a = accept(ls, (struct sockaddr *)&peer, &pl);
+		if (a < 0) {
+			perror("accept");
+			return 1;
+		}
+		close(a);
+		close(c);
+	}
+	printf("%.0f\n", (now_ns() - start) / count);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
 		return 2;
+	if (strcmp(argv[1], "accept") == 0)
+		return accept_loop(atol(argv[2]));
 	if (strncmp(argv[1], "udp", 3) == 0) {
 		int port = strcmp(argv[1], "udp-redirected") == 0 ? atoi(argv[2]) : 0;
 		return udp_loop(argv[1], port, atol(argv[port ? 3 : 2]));
