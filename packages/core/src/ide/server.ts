@@ -12,6 +12,7 @@ import {
   createConnection,
   ResponseError,
   ErrorCodes as LspErrorCodes,
+  LSPErrorCodes,
   StreamMessageReader,
   StreamMessageWriter,
   type CancellationToken,
@@ -228,7 +229,7 @@ export class IdeServer {
       managed.session = session;
       if (token.isCancellationRequested || this.#exiting) {
         await this.#end(managed, 'stopped');
-        throw new ResponseError(LspErrorCodes.RequestCancelled, 'Starting the mirrord session was cancelled.', undefined);
+        throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Starting the mirrord session was cancelled.', undefined);
       }
       const remoteEnv = session.programEnv({});
       let result: StartSession.Result;

@@ -130,7 +130,8 @@ export class InterceptSession {
       ignorePorts: this.#ignoredPorts,
       // Ubuntu's stub resolver listens on 127.0.0.53: loopback DNS must reach the session too.
       trapLoopbackPorts: config.feature.network.dns.enabled ? [53] : [],
-      inbound: IncomingTraffic.wanted(config.feature.network.incoming) ? 'session' : 'pass',
+      // bind and listen come to the session; accepts are served natively (with the registered peers).
+      inbound: IncomingTraffic.wanted(config.feature.network.incoming) ? 'bind' : 'pass',
       files: { toSession: files, localPrefixes: NATIVE_LOCAL_PREFIXES },
       defaultGroups: files ? DEFAULT_GROUPS | SyscallGroup.files : DEFAULT_GROUPS,
     };
