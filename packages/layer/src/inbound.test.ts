@@ -173,6 +173,34 @@ describe("inbound connections for real servers (bind elsewhere, accept on behalf
     await new Promise((r) => again.close(r));
   });
 
+  it("a parked accept whose thread dies in another thread's exec is dropped, and the listener port is free", async function () {
+    const script = [
+      "import os, socket, sys, threading, time",
+      "s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()",
+      "threading.Thread(target=s.accept, daemon=True).start()",
+      "print('listening', flush=True); sys.stdin.readline()",
+      "os.execv('/bin/sleep', ['sleep', '1'])",
+    ].join("\n");
+    let release: () => void = () => {};
+    const running = session.runPreloaded(python, ["-c", script, String(busyPort)], {
+      input: (stdin) => (release = () => stdin.end("go\n")),
+    });
+    const realPort = await withTimeout(bound.promise, 30_000, "bind");
+    for (let i = 0; i < 500 && session.supervisor.stats().waitingAccepts === 0; i++) await sleep(10);
+    assert.equal(session.supervisor.stats().waitingAccepts, 1);
+    release();
+    for (let i = 0; i < 200 && session.supervisor.stats().waitingAccepts !== 0; i++) await sleep(10);
+    assert.equal(session.supervisor.stats().waitingAccepts, 0, "dropped while the process still runs (sleep)");
+    const again = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      again.once("error", reject);
+      again.listen(realPort, "127.0.0.1", resolve);
+    });
+    await new Promise((r) => again.close(r));
+    const r = await running;
+    assert.equal(r.code, 0, describeRun(r));
+  });
+
   it("signals reach a parked accept: a handler runs and the accept goes on (ERESTARTSYS), Ctrl-C interrupts it", async function () {
     const script = [
       "import signal, socket, sys",

@@ -241,13 +241,18 @@ void inbound_timer_event(struct supervisor *s)
 	}
 	for (struct accept_waiter *wt = s->waiters, *next; wt; wt = next) {
 		next = wt->next;
-		if (!signal_pending_for(wt->tgid, wt->tid))
-			continue;
 		pthread_mutex_lock(&s->lock);
 		struct listener *l = listener_find(s, wt->listener);
 		pthread_mutex_unlock(&s->lock);
-		if (l)
-			answer_native(s, l, wt->id, LAYER_ERESTARTSYS, 0);
+		/* The thread may be gone while its process lives on (another thread
+		 * exec'd): its copy of the listener must not outlive it. */
+		if (!l || !listener_id_valid(l, wt->id)) {
+			waiter_drop(s, wt);
+			continue;
+		}
+		if (!signal_pending_for(wt->tgid, wt->tid))
+			continue;
+		answer_native(s, l, wt->id, LAYER_ERESTARTSYS, 0);
 		waiter_drop(s, wt);
 	}
 }
