@@ -18,6 +18,20 @@ await build({
 });
 chmodSync('dist/mirrord.js', 0o755);
 
+// The IDE server alone (`node dist/ide-server.js --stdio`), which the IDE packages ship as a separate file.
+await build({
+  entryPoints: ['src/ide/main.ts'],
+  outfile: 'dist/ide-server.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  banner: { js: "import { createRequire as __mirrordCreateRequire } from 'node:module'; const require = __mirrordCreateRequire(import.meta.url);" },
+  mainFields: ['module', 'main'],
+  logLevel: 'warning',
+});
+
 // The layer finds its native files in ../build/ next to the code that loads it; in the
 // bundle that code is dist/mirrord.js, so the native files go to build/ beside dist/.
 import { copyFileSync, mkdirSync } from 'node:fs';

@@ -19,6 +19,7 @@ import {
   type Connection,
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
+import { detectDebuggerPort } from '../cli/ext.js';
 import { discoverConfigFile } from '../config/discover.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
@@ -65,6 +66,8 @@ const GO_DEBUG_TYPES = new Set(['go']);
 const DEBUGGER_TOOLS: Readonly<Record<string, readonly string[]>> = {
   go: ['dlv', 'debugserver', 'compile', 'go', 'asm', 'cgo', 'link', 'git', 'gcc', 'as', 'ld', 'collect2', 'cc1'],
 };
+/** How the debugger's own port is found in a process's argv (it is never intercepted), per debug type. */
+const DEBUGGER_PORT_DETECTION: Readonly<Record<string, string>> = { debugpy: 'debugpy', python: 'debugpy', java: 'javaagent' };
 /** A session whose processes have all exited is ended after this grace (a re-exec or restart attaches again). */
 const IDLE_GRACE_MS = 1500;
 /** How long dlv may take to say where it listens. */
@@ -225,6 +228,7 @@ export class IdeServer {
         cwd: this.#cwd(params.cwd),
         extraSkip: DEBUGGER_TOOLS[params.debugType] ?? [],
         log: (line) => this.#log(`session ${id}: ${line}`),
+        detectDebuggerPort: (argv) => detectDebuggerPort(DEBUGGER_PORT_DETECTION[params.debugType], argv),
       });
       managed.session = session;
       if (token.isCancellationRequested || this.#exiting) {
