@@ -6,7 +6,7 @@ describe("parseAgentArgs", () => {
     const args = parseAgentArgs([], {});
     assert.equal(args.communicationTimeoutMs, 30_000);
     assert.equal(args.port, 0);
-    assert.equal(args.listenHost, "0.0.0.0");
+    assert.equal(args.listenHost, "127.0.0.1");
     assert.equal(args.targetPid, undefined);
     assert.equal(args.resolvRoot, "/");
     assert.equal(args.iptables, "iptables");

@@ -7,7 +7,7 @@
  * | flag                      | env                                   | default |
  * |---------------------------|---------------------------------------|---------|
  * | --port                    | MIRRORD_AGENT_PORT                    | 0 (any; the ready line names it) |
- * | --listen-host             | MIRRORD_AGENT_LISTEN_HOST             | 0.0.0.0 |
+ * | --listen-host             | MIRRORD_AGENT_LISTEN_HOST             | 127.0.0.1 (a port-forward arrives there; nobody else in the cluster can) |
  * | --communication-timeout   | MIRRORD_AGENT_COMMUNICATION_TIMEOUT   | 30 (seconds; mirrord's agent.communication_timeout) |
  * | --target-pid              | MIRRORD_AGENT_TARGET_PID              | none (targetless: no env, files, pause) |
  * | --resolv-root             | MIRRORD_AGENT_RESOLV_ROOT             | /proc/<target-pid>/root, or / when targetless |
@@ -100,7 +100,7 @@ export function parseAgentArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
 
   return {
     port: integer("port", "MIRRORD_AGENT_PORT", 0, 65535) ?? 0,
-    listenHost: pick("listen-host", "MIRRORD_AGENT_LISTEN_HOST")?.value ?? "0.0.0.0",
+    listenHost: pick("listen-host", "MIRRORD_AGENT_LISTEN_HOST")?.value ?? "127.0.0.1",
     communicationTimeoutMs: Math.round(timeoutSeconds * 1000),
     targetPid,
     resolvRoot: pick("resolv-root", "MIRRORD_AGENT_RESOLV_ROOT")?.value ?? (targetPid ? `/proc/${targetPid}/root` : "/"),

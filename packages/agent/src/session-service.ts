@@ -15,8 +15,9 @@ export interface SessionServiceConfig {
 export function sessionHandler(registry: SessionRegistry, config: SessionServiceConfig, log: Log): AgentHandlers["Session"] {
   return (call) => {
     let session: Session | undefined;
-    const end = (reason: string): void => {
-      if (session) registry.close(session.id, reason);
+    /** `lastAlive`: a client that vanished (cancel) was last known alive at its last message. */
+    const end = (reason: string, lastAlive?: number): void => {
+      if (session) registry.close(session.id, reason, lastAlive ?? Date.now());
     };
     call.on("data", (message) => {
       if (!session) {
@@ -50,7 +51,7 @@ export function sessionHandler(registry: SessionRegistry, config: SessionService
       end("the client closed the session");
       call.end();
     });
-    call.on("cancelled", () => end("the session call was cancelled (client gone)"));
-    call.on("error", () => end("the session call failed"));
+    call.on("cancelled", () => end("the session call was cancelled (client gone)", session?.lastSeenAt));
+    call.on("error", () => end("the session call failed", session?.lastSeenAt));
   };
 }

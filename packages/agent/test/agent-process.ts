@@ -14,7 +14,9 @@ export interface RunningAgent extends NetnsProcess {
 /** Runs src/main.ts through tsx, or `options.bundle`: a built single-file agent. */
 export async function startAgent(ns: TestNetns, args: readonly string[], options: { bundle?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningAgent> {
   const entry = options.bundle ? [options.bundle] : ["--import", "tsx", join(packageDir, "src/main.ts")];
-  const proc = ns.spawn(process.execPath, [...entry, ...args], { cwd: packageDir, env: { ...process.env, ...options.env } });
+  // The tests reach the agent across the veth, not through a port-forward to 127.0.0.1.
+  const listen = args.includes("--listen-host") ? [] : ["--listen-host", "0.0.0.0"];
+  const proc = ns.spawn(process.execPath, [...entry, ...listen, ...args], { cwd: packageDir, env: { ...process.env, ...options.env } });
   let ready: ReadyLine | undefined;
   await waitFor(
     "the agent's ready line",

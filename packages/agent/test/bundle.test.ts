@@ -39,7 +39,9 @@ describe("the bundled agent (dist/agent.js)", function () {
     const echo = ns.spawn(process.execPath, [fixture("echo.mjs"), "7007"]);
     const target = ns.spawn(process.execPath, [fixture("env-process.mjs")], { env: { PATH: process.env.PATH, MARKER: "bundled" } });
     await waitFor("echo and target", () => echo.output().includes("listening") && target.output().includes("env-process"));
+    const spawnedAt = Date.now();
     const agent = await startAgent(ns, ["--target-pid", String(target.child.pid), "--communication-timeout", "2"], { bundle: alone });
+    console.log(`      bundled agent: ready ${Date.now() - spawnedAt} ms after spawn (guard + worker), ${(readFileSync(alone).length / 1024).toFixed(0)} KiB`);
     const client = await AgentConnection.connect(agent.address);
     try {
       assert.equal((await client.getEnv()).MARKER, "bundled");

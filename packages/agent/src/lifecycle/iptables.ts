@@ -54,7 +54,17 @@ export class Iptables {
   }
 
   saveNat(): string {
-    return execFileSync(`${this.binary}-save`, ["-t", "nat"], { encoding: "utf8" });
+    return execFileSync(`${this.binary}-save`, ["-t", "nat"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  }
+
+  /** Applies a nat batch atomically without flushing the rest (-n); false if it failed. */
+  restoreNat(batch: string): boolean {
+    try {
+      execFileSync(`${this.binary}-restore`, ["-w", "5", "-n"], { input: batch, stdio: ["pipe", "ignore", "ignore"] });
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -68,6 +78,20 @@ export function agentIdsWithChains(saveOutput: string): Set<string> {
 /** Removes an agent's jumps and chains; safe to repeat, and quiet about what is gone. */
 export function removeAgentChains(iptables: Iptables, agentId: string): void {
   const chains = agentChains(agentId);
+  let saved: string | undefined;
+  try {
+    saved = iptables.saveNat();
+  } catch {
+    // no -save binary: fall back to plain deletes below
+  }
+  if (saved !== undefined) {
+    const ours = [chains.prerouting, chains.output].filter((chain) => saved.includes(`:${chain} `));
+    if (ours.length === 0) return;
+    // One atomic batch: the jumps (as many as there are), then the chains.
+    const jumps = saved.split("\n").filter((line) => ours.some((chain) => line.endsWith(` -j ${chain}`)) && /^-A (PREROUTING|OUTPUT) /.test(line));
+    const batch = ["*nat", ...jumps.map((line) => line.replace(/^-A /, "-D ")), ...ours.map((c) => `-F ${c}`), ...ours.map((c) => `-X ${c}`), "COMMIT", ""];
+    if (iptables.restoreNat(batch.join("\n"))) return;
+  }
   for (const [builtin, chain] of [
     ["PREROUTING", chains.prerouting],
     ["OUTPUT", chains.output],
