@@ -250,6 +250,47 @@ describe("agent in a network namespace: steal", function () {
     assert.deepEqual(wrong, []);
   });
 
+  it("survives peers that reset in the middle of requests, bodies and responses", async () => {
+    let slowAnswers = 0;
+    steal = await client!.steal(
+      80,
+      {
+        onRequest: async (r) => {
+          if (r.path === "/slow") {
+            slowAnswers++;
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+          return { status: 200, headers: [], body: Buffer.from(`local ${r.path}`) };
+        },
+      },
+      { headerRegex: "^x-filter: yes$" },
+    );
+    const rude = (payload: string, afterMs: number): Promise<void> =>
+      new Promise((resolve) => {
+        const socket = connect(80, ns.podIp, () => {
+          socket.write(payload);
+          setTimeout(() => {
+            socket.resetAndDestroy();
+            resolve();
+          }, afterMs);
+        });
+        socket.on("error", () => resolve());
+      });
+    await Promise.all([
+      rude("GET /half HTTP/1.1\r\nx-filt", 50), // headers cut off
+      rude("POST /body HTTP/1.1\r\nx-filter: yes\r\ncontent-length: 100\r\n\r\nonly-part", 50), // body cut off
+      rude("POST /body HTTP/1.1\r\nx-filter: no\r\ncontent-length: 100\r\n\r\nonly-part", 50), // to the app, cut off
+      rude("GET /slow HTTP/1.1\r\nx-filter: yes\r\n\r\n", 50), // no Host (the app decides), gone before the client answers
+      rude("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00", 50), // h2 preface, then garbage
+      rude("\x16\x03\x01garbage", 50), // not HTTP
+    ]);
+    await waitFor("the slow request to reach the client", () => slowAnswers === 1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal((await http1(`${app}/still`, { headers: { "x-filter": "yes" } })).body, "local /still");
+    assert.equal((await http1(`${app}/still`, { headers: { "x-filter": "no" } })).body, "app GET /still ");
+    assert.equal(agent.child.exitCode, null, "the agent is still running");
+  });
+
   it("costs little per stolen request (100 sequential matching requests on keep-alive)", async () => {
     const baselineAgent = new Agent({ keepAlive: true, maxSockets: 1 });
     for (let i = 0; i < 10; i++) await http1(`${app}/lat`, { agent: baselineAgent });

@@ -50,7 +50,12 @@ function requestHead(req: IncomingMessage): Buffer {
 
 /** Serves the HTTP/1 connections of one filtered steal or mirror. */
 export class Http1Interceptor {
-  private readonly server = createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res));
+  // As lenient as the apps behind it: no 400 for a missing Host, no cut-off of long
+  // uploads, larger headers, idle keep-alive kept like common servers and load balancers.
+  private readonly server = createServer(
+    { keepAlive: true, requireHostHeader: false, requestTimeout: 0, maxHeaderSize: 64 * 1024 },
+    (req, res) => this.onRequest(req, res),
+  );
   private readonly upstreamAgent = new Agent({ keepAlive: true });
 
   constructor(
@@ -59,6 +64,7 @@ export class Http1Interceptor {
     private readonly route: RequestRoute,
     private readonly connectionIdOf: (stream: PrefixedStream) => number,
   ) {
+    this.server.keepAliveTimeout = 65_000;
     this.server.on("clientError", (_error, socket) => socket.destroy());
     // An upgrade (WebSocket, h2c) leaves HTTP: a matching one goes to the client as a whole
     // connection, any other on to the app, both starting with the request itself.
