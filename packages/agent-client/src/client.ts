@@ -188,10 +188,19 @@ export class AgentConnection {
     return Object.fromEntries(response.vars.map((v) => [v.name, v.value]));
   }
 
-  async statFile(path: string): Promise<FileStat__Output> {
-    const response = await promisify<{ stat: FileStat__Output | null; error: IoError__Output | null }>((cb) => this.grpcClient.StatFile({ path }, this.metadata, cb));
+  /** stat, or lstat with `noFollow`. */
+  async statFile(path: string, noFollow = false): Promise<FileStat__Output> {
+    const response = await promisify<{ stat: FileStat__Output | null; error: IoError__Output | null }>((cb) =>
+      this.grpcClient.StatFile({ path, noFollow }, this.metadata, cb),
+    );
     if (response.error) fail(response.error);
     return response.stat!;
+  }
+
+  async readLink(path: string): Promise<string> {
+    const response = await promisify<{ target: string; error: IoError__Output | null }>((cb) => this.grpcClient.ReadLink({ path }, this.metadata, cb));
+    if (response.error) fail(response.error);
+    return response.target;
   }
 
   async readDir(path: string): Promise<DirEntry__Output[]> {

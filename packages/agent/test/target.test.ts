@@ -85,6 +85,13 @@ describe("agent in a network namespace: env, files and pause of the target", fun
     assert.equal(byName["big.bin"], "FILE_TYPE_FILE");
   });
 
+  it("describes and reads symlinks themselves (lstat, readlink)", async () => {
+    assert.equal((await client!.statFile("/data/abs-link", true)).type, "FILE_TYPE_SYMLINK");
+    assert.equal((await client!.statFile("/data/abs-link")).type, "FILE_TYPE_FILE");
+    assert.equal(await client!.readLink("/data/abs-link"), "/etc/hostname");
+    await assert.rejects(client!.readLink("/etc/hostname"), (e: { code?: string }) => e.code === "EINVAL");
+  });
+
   it("never leaves the root through .. or symlinks", async () => {
     assert.equal((await client!.readWholeFile("/../../../../etc/hostname")).toString(), "pod-a\n");
     assert.equal((await client!.readWholeFile("/data/abs-link")).toString(), "pod-a\n");

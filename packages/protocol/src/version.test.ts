@@ -35,6 +35,7 @@ describe("agent service definition", () => {
       LookupHost: "unary->unary",
       GetEnv: "unary->unary",
       StatFile: "unary->unary",
+      ReadLink: "unary->unary",
       ReadDir: "unary->unary",
       OpenFile: "unary->unary",
       ReadFile: "unary->unary",

@@ -1,7 +1,7 @@
 /** Read-only file access in the target's root, with per-session open handles. */
 import { constants } from "node:fs";
 import type { Stats } from "node:fs";
-import { type FileHandle, lstat, open, readdir, stat } from "node:fs/promises";
+import { type FileHandle, lstat, open, readdir, readlink, stat } from "node:fs/promises";
 import type { DirEntry, FileStat, FileType } from "@mirrord-ts/protocol";
 import { resolveInRoot } from "./contained-path.js";
 
@@ -27,6 +27,10 @@ export class TargetFiles {
   async stat(path: string, followLast = true): Promise<FileStat> {
     const hostPath = await resolveInRoot(this.root, path, followLast);
     return toFileStat(followLast ? await stat(hostPath) : await lstat(hostPath));
+  }
+
+  async readLink(path: string): Promise<string> {
+    return readlink(await resolveInRoot(this.root, path, false));
   }
 
   async readDir(path: string): Promise<DirEntry[]> {

@@ -7,7 +7,7 @@ import { readTargetEnv } from "./env.js";
 import { TargetFiles } from "./files.js";
 import { TargetPause } from "./pause.js";
 
-type TargetHandlers = Pick<AgentHandlers, "GetEnv" | "StatFile" | "ReadDir" | "OpenFile" | "ReadFile" | "CloseFile" | "Pause">;
+type TargetHandlers = Pick<AgentHandlers, "GetEnv" | "StatFile" | "ReadLink" | "ReadDir" | "OpenFile" | "ReadFile" | "CloseFile" | "Pause">;
 
 const TARGETLESS = "This agent runs without a target process, so it has no environment, files or process to pause.";
 
@@ -54,7 +54,15 @@ export class TargetService {
       }),
       StatFile: unary(r, async (request, session) => {
         try {
-          return { stat: await this.files(session).stat(request.path) };
+          return { stat: await this.files(session).stat(request.path, !request.noFollow) };
+        } catch (error) {
+          if (error instanceof CallError) throw error;
+          return { error: ioError(error) };
+        }
+      }),
+      ReadLink: unary(r, async (request, session) => {
+        try {
+          return { target: await this.files(session).readLink(request.path) };
         } catch (error) {
           if (error instanceof CallError) throw error;
           return { error: ioError(error) };

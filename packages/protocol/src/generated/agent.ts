@@ -32,6 +32,7 @@ import type { Pong as _mirrord_agent_v1_Pong, Pong__Output as _mirrord_agent_v1_
 import type { ReadDirResponse as _mirrord_agent_v1_ReadDirResponse, ReadDirResponse__Output as _mirrord_agent_v1_ReadDirResponse__Output } from './mirrord/agent/v1/ReadDirResponse.js';
 import type { ReadFileRequest as _mirrord_agent_v1_ReadFileRequest, ReadFileRequest__Output as _mirrord_agent_v1_ReadFileRequest__Output } from './mirrord/agent/v1/ReadFileRequest.js';
 import type { ReadFileResponse as _mirrord_agent_v1_ReadFileResponse, ReadFileResponse__Output as _mirrord_agent_v1_ReadFileResponse__Output } from './mirrord/agent/v1/ReadFileResponse.js';
+import type { ReadLinkResponse as _mirrord_agent_v1_ReadLinkResponse, ReadLinkResponse__Output as _mirrord_agent_v1_ReadLinkResponse__Output } from './mirrord/agent/v1/ReadLinkResponse.js';
 import type { ResolvedAddress as _mirrord_agent_v1_ResolvedAddress, ResolvedAddress__Output as _mirrord_agent_v1_ResolvedAddress__Output } from './mirrord/agent/v1/ResolvedAddress.js';
 import type { SessionAgentMessage as _mirrord_agent_v1_SessionAgentMessage, SessionAgentMessage__Output as _mirrord_agent_v1_SessionAgentMessage__Output } from './mirrord/agent/v1/SessionAgentMessage.js';
 import type { SessionClientMessage as _mirrord_agent_v1_SessionClientMessage, SessionClientMessage__Output as _mirrord_agent_v1_SessionClientMessage__Output } from './mirrord/agent/v1/SessionClientMessage.js';
@@ -93,6 +94,7 @@ export interface ProtoGrpcType {
         ReadDirResponse: MessageTypeDefinition<_mirrord_agent_v1_ReadDirResponse, _mirrord_agent_v1_ReadDirResponse__Output>
         ReadFileRequest: MessageTypeDefinition<_mirrord_agent_v1_ReadFileRequest, _mirrord_agent_v1_ReadFileRequest__Output>
         ReadFileResponse: MessageTypeDefinition<_mirrord_agent_v1_ReadFileResponse, _mirrord_agent_v1_ReadFileResponse__Output>
+        ReadLinkResponse: MessageTypeDefinition<_mirrord_agent_v1_ReadLinkResponse, _mirrord_agent_v1_ReadLinkResponse__Output>
         ResolvedAddress: MessageTypeDefinition<_mirrord_agent_v1_ResolvedAddress, _mirrord_agent_v1_ResolvedAddress__Output>
         SessionAgentMessage: MessageTypeDefinition<_mirrord_agent_v1_SessionAgentMessage, _mirrord_agent_v1_SessionAgentMessage__Output>
         SessionClientMessage: MessageTypeDefinition<_mirrord_agent_v1_SessionClientMessage, _mirrord_agent_v1_SessionClientMessage__Output>

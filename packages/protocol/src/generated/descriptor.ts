@@ -39,6 +39,10 @@ export const agentDescriptor: Record<string, unknown> = {
                       "requestType": "FilePathRequest",
                       "responseType": "StatFileResponse"
                     },
+                    "ReadLink": {
+                      "requestType": "FilePathRequest",
+                      "responseType": "ReadLinkResponse"
+                    },
                     "ReadDir": {
                       "requestType": "FilePathRequest",
                       "responseType": "ReadDirResponse"
@@ -424,6 +428,10 @@ export const agentDescriptor: Record<string, unknown> = {
                     "path": {
                       "type": "string",
                       "id": 1
+                    },
+                    "noFollow": {
+                      "type": "bool",
+                      "id": 2
                     }
                   }
                 },
@@ -472,6 +480,18 @@ export const agentDescriptor: Record<string, unknown> = {
                   "fields": {
                     "stat": {
                       "type": "FileStat",
+                      "id": 1
+                    },
+                    "error": {
+                      "type": "IoError",
+                      "id": 2
+                    }
+                  }
+                },
+                "ReadLinkResponse": {
+                  "fields": {
+                    "target": {
+                      "type": "string",
                       "id": 1
                     },
                     "error": {

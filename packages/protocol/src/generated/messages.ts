@@ -32,6 +32,7 @@ export type * from "./mirrord/agent/v1/Pong.js";
 export type * from "./mirrord/agent/v1/ReadDirResponse.js";
 export type * from "./mirrord/agent/v1/ReadFileRequest.js";
 export type * from "./mirrord/agent/v1/ReadFileResponse.js";
+export type * from "./mirrord/agent/v1/ReadLinkResponse.js";
 export type * from "./mirrord/agent/v1/ResolvedAddress.js";
 export type * from "./mirrord/agent/v1/SessionAgentMessage.js";
 export type * from "./mirrord/agent/v1/SessionClientMessage.js";

@@ -17,6 +17,7 @@ import type { PauseResponse as _mirrord_agent_v1_PauseResponse, PauseResponse__O
 import type { ReadDirResponse as _mirrord_agent_v1_ReadDirResponse, ReadDirResponse__Output as _mirrord_agent_v1_ReadDirResponse__Output } from '../../../mirrord/agent/v1/ReadDirResponse.js';
 import type { ReadFileRequest as _mirrord_agent_v1_ReadFileRequest, ReadFileRequest__Output as _mirrord_agent_v1_ReadFileRequest__Output } from '../../../mirrord/agent/v1/ReadFileRequest.js';
 import type { ReadFileResponse as _mirrord_agent_v1_ReadFileResponse, ReadFileResponse__Output as _mirrord_agent_v1_ReadFileResponse__Output } from '../../../mirrord/agent/v1/ReadFileResponse.js';
+import type { ReadLinkResponse as _mirrord_agent_v1_ReadLinkResponse, ReadLinkResponse__Output as _mirrord_agent_v1_ReadLinkResponse__Output } from '../../../mirrord/agent/v1/ReadLinkResponse.js';
 import type { SessionAgentMessage as _mirrord_agent_v1_SessionAgentMessage, SessionAgentMessage__Output as _mirrord_agent_v1_SessionAgentMessage__Output } from '../../../mirrord/agent/v1/SessionAgentMessage.js';
 import type { SessionClientMessage as _mirrord_agent_v1_SessionClientMessage, SessionClientMessage__Output as _mirrord_agent_v1_SessionClientMessage__Output } from '../../../mirrord/agent/v1/SessionClientMessage.js';
 import type { StatFileResponse as _mirrord_agent_v1_StatFileResponse, StatFileResponse__Output as _mirrord_agent_v1_StatFileResponse__Output } from '../../../mirrord/agent/v1/StatFileResponse.js';
@@ -101,6 +102,15 @@ export interface AgentClient extends grpc.Client {
   readFile(argument: _mirrord_agent_v1_ReadFileRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mirrord_agent_v1_ReadFileResponse__Output>): grpc.ClientUnaryCall;
   readFile(argument: _mirrord_agent_v1_ReadFileRequest, callback: grpc.requestCallback<_mirrord_agent_v1_ReadFileResponse__Output>): grpc.ClientUnaryCall;
   
+  ReadLink(argument: _mirrord_agent_v1_FilePathRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mirrord_agent_v1_ReadLinkResponse__Output>): grpc.ClientUnaryCall;
+  ReadLink(argument: _mirrord_agent_v1_FilePathRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mirrord_agent_v1_ReadLinkResponse__Output>): grpc.ClientUnaryCall;
+  ReadLink(argument: _mirrord_agent_v1_FilePathRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mirrord_agent_v1_ReadLinkResponse__Output>): grpc.ClientUnaryCall;
+  ReadLink(argument: _mirrord_agent_v1_FilePathRequest, callback: grpc.requestCallback<_mirrord_agent_v1_ReadLinkResponse__Output>): grpc.ClientUnaryCall;
+  readLink(argument: _mirrord_agent_v1_FilePathRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mirrord_agent_v1_ReadLinkResponse__Output>): grpc.ClientUnaryCall;
+  readLink(argument: _mirrord_agent_v1_FilePathRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mirrord_agent_v1_ReadLinkResponse__Output>): grpc.ClientUnaryCall;
+  readLink(argument: _mirrord_agent_v1_FilePathRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mirrord_agent_v1_ReadLinkResponse__Output>): grpc.ClientUnaryCall;
+  readLink(argument: _mirrord_agent_v1_FilePathRequest, callback: grpc.requestCallback<_mirrord_agent_v1_ReadLinkResponse__Output>): grpc.ClientUnaryCall;
+  
   Session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_mirrord_agent_v1_SessionClientMessage, _mirrord_agent_v1_SessionAgentMessage__Output>;
   Session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_mirrord_agent_v1_SessionClientMessage, _mirrord_agent_v1_SessionAgentMessage__Output>;
   session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_mirrord_agent_v1_SessionClientMessage, _mirrord_agent_v1_SessionAgentMessage__Output>;
@@ -146,6 +156,8 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   
   ReadFile: grpc.handleUnaryCall<_mirrord_agent_v1_ReadFileRequest__Output, _mirrord_agent_v1_ReadFileResponse>;
   
+  ReadLink: grpc.handleUnaryCall<_mirrord_agent_v1_FilePathRequest__Output, _mirrord_agent_v1_ReadLinkResponse>;
+  
   Session: grpc.handleBidiStreamingCall<_mirrord_agent_v1_SessionClientMessage__Output, _mirrord_agent_v1_SessionAgentMessage>;
   
   StatFile: grpc.handleUnaryCall<_mirrord_agent_v1_FilePathRequest__Output, _mirrord_agent_v1_StatFileResponse>;
@@ -166,6 +178,7 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   Pause: MethodDefinition<_mirrord_agent_v1_PauseRequest, _mirrord_agent_v1_PauseResponse, _mirrord_agent_v1_PauseRequest__Output, _mirrord_agent_v1_PauseResponse__Output>
   ReadDir: MethodDefinition<_mirrord_agent_v1_FilePathRequest, _mirrord_agent_v1_ReadDirResponse, _mirrord_agent_v1_FilePathRequest__Output, _mirrord_agent_v1_ReadDirResponse__Output>
   ReadFile: MethodDefinition<_mirrord_agent_v1_ReadFileRequest, _mirrord_agent_v1_ReadFileResponse, _mirrord_agent_v1_ReadFileRequest__Output, _mirrord_agent_v1_ReadFileResponse__Output>
+  ReadLink: MethodDefinition<_mirrord_agent_v1_FilePathRequest, _mirrord_agent_v1_ReadLinkResponse, _mirrord_agent_v1_FilePathRequest__Output, _mirrord_agent_v1_ReadLinkResponse__Output>
   Session: MethodDefinition<_mirrord_agent_v1_SessionClientMessage, _mirrord_agent_v1_SessionAgentMessage, _mirrord_agent_v1_SessionClientMessage__Output, _mirrord_agent_v1_SessionAgentMessage__Output>
   StatFile: MethodDefinition<_mirrord_agent_v1_FilePathRequest, _mirrord_agent_v1_StatFileResponse, _mirrord_agent_v1_FilePathRequest__Output, _mirrord_agent_v1_StatFileResponse__Output>
   Steal: MethodDefinition<_mirrord_agent_v1_StealClientMessage, _mirrord_agent_v1_StealAgentMessage, _mirrord_agent_v1_StealClientMessage__Output, _mirrord_agent_v1_StealAgentMessage__Output>

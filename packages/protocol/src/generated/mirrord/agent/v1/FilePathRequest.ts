@@ -3,8 +3,10 @@
 
 export interface FilePathRequest {
   'path'?: (string);
+  'noFollow'?: (boolean);
 }
 
 export interface FilePathRequest__Output {
   'path': (string);
+  'noFollow': (boolean);
 }
