@@ -109,6 +109,8 @@ export namespace StartSession {
     readonly configFile?: string;
     /** A mirrord target path or `targetless`; default: the config's target (none: targetless). */
     readonly target?: string;
+    /** The target's namespace when the user switched namespace in the picker (an addition to DESIGN.md's shape; optional). */
+    readonly namespace?: string;
     readonly debugType: DebugType;
     /** The executable the IDE will start (for `go`: the dlv to run under the layer). */
     readonly executable?: string;

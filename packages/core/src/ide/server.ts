@@ -101,6 +101,7 @@ export class IdeServer {
   readonly #sessions = new Map<string, ManagedSession>();
   #initialized = false;
   #exiting = false;
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   constructor(connection: Connection, options: IdeServerOptions) {
     this.#connection = connection;
@@ -147,8 +148,11 @@ export class IdeServer {
   /** Every failure leaves as the protocol's error; nothing leaves as a stack trace. */
   async #guard<T>(work: () => T | Promise<T>): Promise<T | ResponseError<ErrorData | undefined>> {
     if (!this.#initialized) return new ResponseError(LspErrorCodes.ServerNotInitialized, 'The mirrord server was not initialized.', undefined);
+    const done = Promise.resolve().then(work);
+    this.#inFlight.add(done);
+    done.then(() => this.#inFlight.delete(done), () => this.#inFlight.delete(done));
     try {
-      return await work();
+      return await done;
     } catch (error) {
       if (error instanceof ResponseError) return error as ResponseError<ErrorData>;
       const response = toResponseError(error);
@@ -169,10 +173,10 @@ export class IdeServer {
     return isAbsolute(givenCwd) ? path : join(givenCwd, relative(resolve(this.#options.cwd, givenCwd), path));
   }
 
-  #load(params: { cwd: string; configFile?: string | undefined }, target?: string): LoadedConfig {
+  #load(params: { cwd: string; configFile?: string | undefined }, target?: string, namespace?: string): LoadedConfig {
     const cwd = this.#cwd(params.cwd);
     try {
-      return loadConfig({ cwd, configFile: params.configFile || undefined, env: this.#options.env, overrides: { target: target || undefined } });
+      return loadConfig({ cwd, configFile: params.configFile || undefined, env: this.#options.env, overrides: { target: target || undefined, namespace: namespace || undefined } });
     } catch (error) {
       throw toResponseError(error, (p) => this.#show(params.cwd, resolve(cwd, p)));
     }
@@ -215,7 +219,7 @@ export class IdeServer {
     const id = newSessionId();
     let managed: ManagedSession | undefined;
     try {
-      const loaded = this.#load(params, params.target);
+      const loaded = this.#load(params, params.target, params.namespace);
       const config = loaded.config;
       const target = config.target.path ? formatTargetPath(config.target.path) : 'targetless';
       managed = { id, target, startedAt: new Date().toISOString(), state: 'starting' };
@@ -283,6 +287,11 @@ export class IdeServer {
   async stopAll(reason: SessionEndReason): Promise<void> {
     this.#exiting = true;
     await Promise.all([...this.#sessions.values()].map((s) => this.#end(s, reason)));
+  }
+
+  /** Resolves when the requests being answered now are answered (their sessions then stop with stopAll). */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
   }
 
   get sessionCount(): number {
@@ -390,9 +399,13 @@ export function runIdeServer(options: IdeServerOptions): Promise<never> {
   let exiting: Promise<never> | undefined;
   const exitAfterCleanup = (code: number, why: string): Promise<never> =>
     (exiting ??= (async () => {
-      options.log(`exiting (${why}) with ${server.sessionCount} session(s) to stop`);
+      // Messages that arrived just before the input closed are still answered.
+      await new Promise((r) => setTimeout(r, 50));
       const deadline = new Promise((r) => setTimeout(r, 60_000).unref());
+      await Promise.race([server.settle(), deadline]);
+      options.log(`exiting (${why}) with ${server.sessionCount} session(s) to stop`);
       await Promise.race([server.stopAll('serverExit'), deadline]);
+      await new Promise<void>((r) => options.output.write('', () => r()));
       return realExit(code);
     })());
   process.exit = ((code?: number | string | null) => {
