@@ -9,6 +9,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bindElsewhere, connectInbound, watchListener } from "./inbound.js";
+import { sockaddr } from "./sockaddr.js";
 import { ensureBlackhole } from "./test-support/blackhole.js";
 import { buildGo, buildJava, realPython } from "./test-support/programs.js";
 import { describeRun, type RunResult } from "./test-support/run.js";
@@ -264,6 +265,50 @@ describe("inbound connections for real servers (bind elsewhere, accept on behalf
     const r = await running;
     conn.destroy();
     assert.equal(r.stdout, `listening ${port}\n('198.51.100.7', 41000) ('198.51.100.7', 41000)\n`, describeRun(r));
+  });
+
+  it("a registration naming the client address matches only connections from that address", async function () {
+    session.supervisor.setPolicy({ inbound: "bind" });
+    session.handle = (n) => {
+      if (n.syscall !== "listen") return false;
+      watchListener(session.supervisor, n.pid, n.fd!);
+      session.supervisor.respond(n, { continue: true });
+      return true;
+    };
+    const script = [
+      "import socket",
+      "s = socket.socket(); s.bind(('127.0.0.2', 0)); s.listen(); print('listening', s.getsockname()[1], flush=True)",
+      "for _ in range(2): c, peer = s.accept(); print(peer, flush=True)",
+    ].join("\n");
+    let port = 0;
+    const running = session.runPreloaded(python, ["-c", script], { onStdout: (all) => (port = Number(/listening (\d+)/.exec(all)?.[1] ?? 0)) });
+    for (let i = 0; i < 500 && port === 0; i++) await sleep(10);
+    const freePort = async () => {
+      const probe = net.createServer();
+      await new Promise<void>((r) => probe.listen(0, "127.0.0.2", r));
+      const p = (probe.address() as net.AddressInfo).port;
+      await new Promise((r) => probe.close(r));
+      return p;
+    };
+    const connectFrom = async (localPort: number) => {
+      const c = net.connect({ host: "127.0.0.2", port, localAddress: "127.0.0.2", localPort });
+      await new Promise((r) => c.once("connect", r));
+      return c;
+    };
+    const fake = sockaddr(FAKE_PEER.ip, FAKE_PEER.port);
+    const x = await freePort();
+    session.supervisor.expectPeer(x, fake, "127.0.0.3"); // another client address: must not match
+    const first = await connectFrom(x);
+    const y = await freePort();
+    session.supervisor.expectPeer(y, fake, "127.0.0.2");
+    const second = await connectFrom(y);
+    const r = await running;
+    first.destroy();
+    second.destroy();
+    assert.equal(r.stdout, `listening ${port}\n('127.0.0.2', ${x})\n('198.51.100.7', 41000)\n`, describeRun(r));
+    assert.equal(session.supervisor.stats().expectedPeers, 1, "the unmatched registration is still there");
+    session.supervisor.forgetPeer(x, fake, "127.0.0.3");
+    assert.equal(session.supervisor.stats().expectedPeers, 0);
   });
 
   it("node http.createServer: req.socket.remoteAddress is the remote client, address() the requested port (inbound: \"bind\")", async function () {

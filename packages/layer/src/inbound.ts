@@ -94,23 +94,30 @@ export function connectInbound(
   if (typeof bound === "number") check(bound, `socket bound to ${host}`);
   const [fd, localPort] = bound as [number, number];
   const peerAddr = sockaddr(peer.ip, peer.port);
+  // A loopback client matches by port alone (127.0.0.1 and ::ffff:127.0.0.1 alike); another
+  // local address (a program listening on one interface) is named with the port.
+  const client = isLoopback(host) ? undefined : host;
   try {
-    supervisor.expectPeer(localPort, peerAddr);
+    supervisor.expectPeer(localPort, peerAddr, client);
     const r = addon().connectSocket(fd, host, port);
     if (r < 0 && r !== -115 /* EINPROGRESS */) check(r, `connect(${host}:${port})`);
   } catch (err) {
     closeSync(fd);
-    supervisor.forgetPeer(localPort, peerAddr);
+    supervisor.forgetPeer(localPort, peerAddr, client);
     throw err;
   }
   const socket = new net.Socket({ fd, readable: true, writable: true });
   // A connection the process never accepted must not lend its peer to a later one on the same port.
   socket.once("close", () => {
     try {
-      supervisor.forgetPeer(localPort, peerAddr);
+      supervisor.forgetPeer(localPort, peerAddr, client);
     } catch {
       // the supervisor is closed
     }
   });
   return socket;
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === "::1" || /^(::ffff:)?127\./i.test(ip);
 }

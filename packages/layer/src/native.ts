@@ -63,8 +63,8 @@ export interface LayerAddon {
     h: RawHandle, tgid: number, fd: number, inode: bigint | number, peer: RawNameRule, local: RawNameRule,
     acceptOnBehalf: boolean, recvFrom: Buffer | null, recvReport: Buffer | null,
   ): number;
-  /** Registers (forget false) or drops, if still the same (forget true), the peer of the inbound connection from local port. */
-  expectPeer(h: RawHandle, localPort: number, sockaddr: Buffer, forget: boolean): number;
+  /** Registers (forget false) or drops, if still the same (forget true), the peer of the inbound connection from client:localPort (client null: any loopback address). */
+  expectPeer(h: RawHandle, localPort: number, sockaddr: Buffer, forget: boolean, client: Buffer | null): number;
   /** kind: 0 continue, 1 error, 2 value. Returns 0 or -errno. */
   respond(h: RawHandle, listener: number, id: bigint, kind: 0 | 1 | 2, error: number, value: number): number;
   idValid(h: RawHandle, listener: number, id: bigint): boolean;

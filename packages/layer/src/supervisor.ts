@@ -5,6 +5,7 @@ import { addon, type RawEvent, type RawHandle, type RawNotification } from "./na
 import { check, errnoError } from "./errno.js";
 import type { SyscallName } from "./groups.js";
 import { rawPolicy, type LayerPolicy } from "./policy.js";
+import { sockaddr } from "./sockaddr.js";
 
 export type HelloKind = "preload" | "launcher" | "inherited";
 
@@ -230,18 +231,19 @@ export class LayerSupervisor {
   }
 
   /**
-   * Says that the inbound connection whose client end is 127.0.0.1:localPort
-   * (a connection the session makes to a listener watched with acceptOnBehalf)
-   * is the remote client `peer`: accept reports it, and so does getpeername on
-   * the accepted socket. One use: the registration is consumed by the accept.
+   * Says that the inbound connection whose client end is clientIp:localPort
+   * (a connection the session makes to a listener watched with acceptOnBehalf;
+   * clientIp undefined: any loopback address) is the remote client `peer`:
+   * accept reports it, and so does getpeername on the accepted socket. One
+   * use: the registration is consumed by the accept.
    */
-  expectPeer(localPort: number, peer: Buffer): void {
-    check(addon().expectPeer(this.#handle, localPort, peer, false), "expectPeer");
+  expectPeer(localPort: number, peer: Buffer, clientIp?: string): void {
+    check(addon().expectPeer(this.#handle, localPort, peer, false, clientIp === undefined ? null : sockaddr(clientIp, localPort)), "expectPeer");
   }
 
   /** Drops a registration of expectPeer that was never consumed (only if it still names `peer`). */
-  forgetPeer(localPort: number, peer: Buffer): void {
-    check(addon().expectPeer(this.#handle, localPort, peer, true), "forgetPeer");
+  forgetPeer(localPort: number, peer: Buffer, clientIp?: string): void {
+    check(addon().expectPeer(this.#handle, localPort, peer, true, clientIp === undefined ? null : sockaddr(clientIp, localPort)), "forgetPeer");
   }
 
   stats(): SupervisorStats {

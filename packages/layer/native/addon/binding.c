@@ -268,24 +268,26 @@ static napi_value watch_socket(napi_env env, napi_callback_info info)
 	return num(env, err);
 }
 
-/* expectPeer(h, localPort, sockaddr Buffer, forget) -> 0 | -errno: the inbound
- * connection from 127.0.0.1:localPort is reported as coming from sockaddr;
- * forget: drop that registration if it is still there. */
+/* expectPeer(h, localPort, sockaddr Buffer, forget, client sockaddr Buffer | null) -> 0 | -errno:
+ * the inbound connection from client:localPort (any loopback address when client
+ * is null) is reported as coming from sockaddr; forget: drop that registration
+ * if it is still there. */
 static napi_value expect_peer(napi_env env, napi_callback_info info)
 {
-	ARGS(4);
+	ARGS(5);
 	struct addon_sup *a = get_sup(env, argv[0]);
 	if (!a)
 		return NULL;
 	int32_t port;
 	bool forget;
-	struct name_rule r;
+	struct name_rule r, client;
 	if (get_i32(env, argv[1], &port) || port <= 0 || port > 65535 || get_sockaddr_rule(env, argv[2], &r)
-		|| r.answer != NAME_BYTES || napi_get_value_bool(env, argv[3], &forget) != napi_ok) {
-		napi_throw_type_error(env, NULL, "expectPeer(h, localPort, sockaddr, forget)");
+		|| r.answer != NAME_BYTES || napi_get_value_bool(env, argv[3], &forget) != napi_ok
+		|| get_sockaddr_rule(env, argv[4], &client)) {
+		napi_throw_type_error(env, NULL, "expectPeer(h, localPort, sockaddr, forget, client)");
 		return NULL;
 	}
-	return num(env, policy_expect_peer(sup_policy(a->sup), (uint16_t)port, r.bytes, r.len, forget));
+	return num(env, policy_expect_peer(sup_policy(a->sup), (uint16_t)port, r.bytes, r.len, client.bytes, client.len, forget));
 }
 
 /* respond(h, listener, id, kind 0 continue | 1 error | 2 value, error, value) -> 0 | -errno */

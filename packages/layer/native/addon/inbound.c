@@ -32,20 +32,35 @@
 
 #define ACCEPT_FLAGS (SOCK_NONBLOCK | SOCK_CLOEXEC)
 
+static int is_loopback(const struct inet_key *k)
+{
+	static const unsigned char v6_loopback[16] = { [15] = 1 };
+	return k->v4 ? k->addr[0] == 127 : memcmp(k->addr, v6_loopback, 16) == 0;
+}
+
+/* A registration for the connecting end `real`: same port, and the client
+ * address it named (or, naming none, a loopback address). */
+static int peer_matches(const struct expected_peer *e, const void *ctx)
+{
+	const struct inet_key *real = ctx;
+	if (e->port != real->port)
+		return 0;
+	if (e->client_len == 0)
+		return is_loopback(real);
+	struct inet_key c;
+	return sockaddr_key(e->client, e->client_len, &c) == 0 && c.v4 == real->v4 && memcmp(c.addr, real->addr, c.v4 ? 4 : 16) == 0;
+}
+
 /* The peer the process should see for a connection whose real peer is
- * `real`: the registered one for a loopback peer port, in the listener's
- * family; else the real one. */
+ * `real`: the registered one, in the listener's family; else the real one. */
 static void reported_peer(struct supervisor *s, const struct sockaddr_storage *real, socklen_t real_len,
 	int family, struct name_rule *out)
 {
 	memset(out, 0, sizeof *out);
 	out->answer = NAME_PASS;
 	struct inet_key k;
-	if (sockaddr_key(real, real_len, &k) != 0)
-		return;
-	int loopback = k.v4 ? k.addr[0] == 127 : (memcmp(k.addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0);
 	struct expected_peer e;
-	if (!loopback || policy_take_peer(&s->policy, k.port, &e) != 0)
+	if (sockaddr_key(real, real_len, &k) != 0 || policy_take_peer(&s->policy, peer_matches, &k, &e) != 0)
 		return;
 	uint32_t n = sockaddr_as_family(e.bytes, e.len, family, out->bytes);
 	if (n == 0) { /* an IPv6 peer for an IPv4 listener: as registered */

@@ -134,14 +134,16 @@ int policy_set_watched(struct policy *p, pid_t tgid, int fd, const struct watche
 	return err;
 }
 
-int policy_expect_peer(struct policy *p, uint16_t port, const unsigned char *bytes, uint32_t len, int forget)
+int policy_expect_peer(struct policy *p, uint16_t port, const unsigned char *bytes, uint32_t len,
+	const unsigned char *client, uint32_t client_len, int forget)
 {
-	if (len == 0 || len > sizeof p->peers->bytes)
+	if (len == 0 || len > sizeof p->peers->bytes || client_len > sizeof p->peers->client)
 		return -EINVAL;
 	int err = 0;
 	pthread_mutex_lock(&p->lock);
 	size_t i = 0;
-	while (i < p->peer_count && p->peers[i].port != port)
+	while (i < p->peer_count && !(p->peers[i].port == port && p->peers[i].client_len == client_len
+		&& memcmp(p->peers[i].client, client, client_len) == 0))
 		i++;
 	if (!forget) {
 		if (i == p->peer_count) {
@@ -150,9 +152,13 @@ int policy_expect_peer(struct policy *p, uint16_t port, const unsigned char *byt
 				p->peer_count++;
 		}
 		if (!err) {
-			p->peers[i].port = port;
-			p->peers[i].len = len;
-			memcpy(p->peers[i].bytes, bytes, len);
+			struct expected_peer *e = &p->peers[i];
+			memset(e, 0, sizeof *e);
+			e->port = port;
+			e->len = len;
+			memcpy(e->bytes, bytes, len);
+			e->client_len = client_len;
+			memcpy(e->client, client, client_len);
 		}
 	} else if (i < p->peer_count && p->peers[i].len == len && memcmp(p->peers[i].bytes, bytes, len) == 0) {
 		p->peers[i] = p->peers[--p->peer_count];
@@ -161,12 +167,13 @@ int policy_expect_peer(struct policy *p, uint16_t port, const unsigned char *byt
 	return err;
 }
 
-int policy_take_peer(struct policy *p, uint16_t port, struct expected_peer *out)
+int policy_take_peer(struct policy *p, int (*match)(const struct expected_peer *e, const void *ctx), const void *ctx,
+	struct expected_peer *out)
 {
 	int err = -ENOENT;
 	pthread_mutex_lock(&p->lock);
 	for (size_t i = 0; i < p->peer_count; i++)
-		if (p->peers[i].port == port) {
+		if (match(&p->peers[i], ctx)) {
 			*out = p->peers[i];
 			p->peers[i] = p->peers[--p->peer_count];
 			err = 0;

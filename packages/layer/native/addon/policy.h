@@ -36,11 +36,14 @@ struct watched_socket {
 	struct name_rule recv_from, recv_report;
 };
 
-/* "The connection from local port `port` is remote client `bytes`." */
+/* "The connection from local port `port` (of address `client`, any loopback
+ * address when client_len is 0) is remote client `bytes`." */
 struct expected_peer {
 	uint16_t port;
 	uint32_t len;
 	unsigned char bytes[128];
+	uint32_t client_len;
+	unsigned char client[28];
 };
 
 /* A process by pid and start time: a reused pid is another process. */
@@ -76,10 +79,12 @@ void policy_destroy(struct policy *p);
 /* Setters take the lock. Prefixes are copied. */
 void policy_set_ports(struct policy *p, const uint8_t *bitmap);
 void policy_set_loopback_ports(struct policy *p, const uint8_t *bitmap);
-/* Registers (replaces) the peer for port; forget: removes it if it is still `bytes`. 0 or -errno. */
-int policy_expect_peer(struct policy *p, uint16_t port, const unsigned char *bytes, uint32_t len, int forget);
-/* Copies and removes the entry for port; 0 when found, -ENOENT otherwise. */
-int policy_take_peer(struct policy *p, uint16_t port, struct expected_peer *out);
+/* Registers (replaces) the peer for (port, client); forget: removes it if it is still `bytes`. 0 or -errno. */
+int policy_expect_peer(struct policy *p, uint16_t port, const unsigned char *bytes, uint32_t len,
+	const unsigned char *client, uint32_t client_len, int forget);
+/* Copies and removes the first entry for which match() is true; 0 when found, -ENOENT otherwise. */
+int policy_take_peer(struct policy *p, int (*match)(const struct expected_peer *e, const void *ctx), const void *ctx,
+	struct expected_peer *out);
 size_t policy_peer_count(struct policy *p);
 void policy_set_flags(struct policy *p, int inbound_to_session, int files_to_session, unsigned default_groups);
 int policy_set_local_prefixes(struct policy *p, char *const *prefixes, size_t count);
