@@ -74,7 +74,7 @@ export interface SupervisorHandlers {
 export interface SupervisorStats {
   received: number;
   passedNatively: number;
-  /** get*name of watched sockets answered from stored bytes on the native thread. */
+  /** Answered on the native thread with a value or an error: get*name of watched sockets, served accepts (and their EAGAIN/errors), rewritten recvfrom/recvmsg. */
   answeredNatively: number;
   sentToSession: number;
   vanished: number;
