@@ -257,10 +257,10 @@ export class AgentConnection {
    * Steals a port. With a filter, `onRequest` answers each matching HTTP request; without
    * one, `onConnection` gets each whole connection. Resolves once the redirect is in place.
    */
-  steal(port: number, handlers: StealHandlers, httpFilter?: HttpFilter): Promise<StealHandle> {
+  steal(port: number, handlers: StealHandlers, httpFilter?: HttpFilter, options: { streamBodies?: boolean } = {}): Promise<StealHandle> {
     const call = this.track(this.grpcClient.Steal(this.metadata));
     const handle = new StealHandle(call, handlers);
-    return handle.subscribe(port, httpFilter);
+    return handle.subscribe(port, httpFilter, options.streamBodies ?? false);
   }
 
   /**
@@ -331,20 +331,51 @@ export interface StolenConnection {
   onClose(listener: () => void): void;
 }
 
+/** A local answer: a whole body, or (`stream`) a body sent piece by piece, trailers last. */
+export type LocalResponse = Omit<HttpResponse, "requestId" | "bodyStreamed"> & { stream?: AsyncIterable<Buffer> };
+
 export interface StealHandlers {
-  onRequest?: (request: HttpRequest__Output) => Promise<Omit<HttpResponse, "requestId">> | Omit<HttpResponse, "requestId">;
+  /**
+   * Answers a matching request. With `streamBodies`, `body` yields the request body as it
+   * arrives (`request.body` is empty); otherwise the body is all in `request.body`.
+   */
+  onRequest?: (request: HttpRequest__Output, body?: AsyncIterable<Buffer>) => Promise<LocalResponse> | LocalResponse;
   onConnection?: (connection: StolenConnection) => void;
+}
+
+/** Pieces of a streamed request body, read with `for await`. */
+class BodyPieces implements AsyncIterable<Buffer> {
+  private readonly items: Buffer[] = [];
+  private wake: (() => void) | undefined;
+  private ended = false;
+
+  push(data: Buffer): void {
+    this.items.push(data);
+    this.wake?.();
+  }
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    for (;;) {
+      if (this.items.length > 0) yield this.items.shift()!;
+      else if (this.ended) return;
+      else await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
 }
 
 export class StealHandle {
   private readonly connections = new Map<number, { data: Set<(d: Buffer) => void>; close: Set<() => void> }>();
+  private readonly requestBodies = new Map<number, BodyPieces>();
 
   constructor(
     private readonly call: grpc.ClientDuplexStream<StealClientMessage, StealAgentMessage__Output>,
     private readonly handlers: StealHandlers,
   ) {}
 
-  subscribe(port: number, httpFilter: HttpFilter | undefined): Promise<StealHandle> {
+  subscribe(port: number, httpFilter: HttpFilter | undefined, streamBodies: boolean): Promise<StealHandle> {
     return new Promise((resolve, reject) => {
       let subscribed = false;
       this.call.on("data", (message: StealAgentMessage__Output) => {
@@ -356,8 +387,22 @@ export class StealHandle {
       this.call.on("error", (error: grpc.ServiceError) => {
         if (!subscribed) reject(new AgentCallError(error.details, error.code, undefined));
       });
-      this.call.write({ subscribe: { port, httpFilter: httpFilter ?? null } });
+      this.call.write({ subscribe: { port, httpFilter: httpFilter ?? null, streamBodies } });
     });
+  }
+
+  private async respond(requestId: number, response: LocalResponse): Promise<void> {
+    const { stream, trailers, ...head } = response;
+    if (!stream) {
+      this.call.write({ httpResponse: { ...head, trailers, requestId } });
+      return;
+    }
+    this.call.write({ httpResponse: { ...head, trailers: [], requestId, bodyStreamed: true } });
+    try {
+      for await (const data of stream) this.call.write({ httpBody: { requestId, data } });
+    } finally {
+      this.call.write({ httpBody: { requestId, end: true, trailers: trailers ?? [] } });
+    }
   }
 
   /** Ends the steal: the agent removes the redirect. */
@@ -368,10 +413,23 @@ export class StealHandle {
   private dispatch(message: StealAgentMessage__Output): void {
     if (message.message === "httpRequest" && message.httpRequest) {
       const request = message.httpRequest;
+      let body: BodyPieces | undefined;
+      if (request.bodyStreamed) {
+        body = new BodyPieces();
+        this.requestBodies.set(request.requestId, body);
+      }
       void Promise.resolve()
-        .then(() => this.handlers.onRequest?.(request) ?? { status: 502, headers: [], body: Buffer.from("no request handler\n") })
-        .catch(() => ({ status: 500, headers: [], body: Buffer.from("the local handler failed\n") }))
-        .then((response) => this.call.write({ httpResponse: { ...response, requestId: request.requestId } }));
+        .then((): Promise<LocalResponse> | LocalResponse => this.handlers.onRequest?.(request, body) ?? { status: 502, headers: [], body: Buffer.from("no request handler\n") })
+        .catch((): LocalResponse => ({ status: 500, headers: [], body: Buffer.from("the local handler failed\n") }))
+        .then((response) => this.respond(request.requestId, response));
+    } else if (message.message === "httpBody" && message.httpBody) {
+      const piece = message.httpBody;
+      const body = this.requestBodies.get(piece.requestId);
+      if (piece.data.length > 0) body?.push(piece.data);
+      if (piece.end) {
+        body?.end();
+        this.requestBodies.delete(piece.requestId);
+      }
     } else if (message.message === "connection" && message.connection) {
       const connectionId = message.connection.connectionId;
       const listeners = { data: new Set<(d: Buffer) => void>(), close: new Set<() => void>() };

@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
 import { Agent } from "node:http";
 import { connect } from "node:net";
+import { request as http1Request } from "node:http";
+import { connect as http2Connect } from "node:http2";
+import * as grpc from "@grpc/grpc-js";
 import { AgentConnection, type StealHandle } from "@mirrord-ts/agent-client";
 import { type RunningAgent, startAgent } from "./agent-process.js";
 import { grpcFrame, grpcSay, http1, http2Requests } from "./http-clients.js";
@@ -289,6 +292,98 @@ describe("agent in a network namespace: steal", function () {
     assert.equal((await http1(`${app}/still`, { headers: { "x-filter": "yes" } })).body, "local /still");
     assert.equal((await http1(`${app}/still`, { headers: { "x-filter": "no" } })).body, "app GET /still ");
     assert.equal(agent.child.exitCode, null, "the agent is still running");
+  });
+
+  describe("with streamed bodies", () => {
+    /** A local handler that echoes each piece of the request body as soon as it arrives. */
+    async function* echoPieces(body: AsyncIterable<Buffer> | undefined): AsyncIterable<Buffer> {
+      for await (const piece of body ?? []) yield Buffer.concat([Buffer.from("echo:"), piece]);
+    }
+
+    it("answers an HTTP/1.1 upload piece by piece before it has ended", async () => {
+      steal = await client!.steal(80, { onRequest: (_r, body) => ({ status: 200, headers: [], stream: echoPieces(body) }) }, { headerRegex: "^x-filter: yes$" }, { streamBodies: true });
+      const text = await new Promise<string>((resolve, reject) => {
+        const req = http1Request(`${app}/up`, { method: "POST", headers: { "x-filter": "yes", "transfer-encoding": "chunked" }, agent: false }, (res) => {
+          let received = "";
+          res.on("data", (d: Buffer) => {
+            received += d.toString();
+            // Each answer arrives while the upload is still open: only then is the next piece sent.
+            if (received === "echo:one") req.write("two");
+            if (received === "echo:oneecho:two") req.end();
+          });
+          res.on("end", () => resolve(received));
+        });
+        req.on("error", reject);
+        req.flushHeaders();
+        req.write("one");
+      });
+      assert.equal(text, "echo:oneecho:two");
+    });
+
+    it("answers an HTTP/2 stream piece by piece with trailers, and a bidirectional gRPC call", async () => {
+      steal = await client!.steal(
+        82,
+        { onRequest: (_r, body) => ({ status: 200, headers: [{ name: "content-type", value: "application/grpc" }], stream: passPieces(body), trailers: [{ name: "grpc-status", value: "0" }] }) },
+        { headerRegex: "^x-mirrord-user: me$" },
+        { streamBodies: true },
+      );
+      // gRPC frames echoed back unchanged are valid answers: a bidirectional echo.
+      async function* passPieces(body: AsyncIterable<Buffer> | undefined): AsyncIterable<Buffer> {
+        for await (const piece of body ?? []) yield piece;
+      }
+      const identity = (b: Buffer): Buffer => b;
+      const Client = grpc.makeGenericClientConstructor(
+        { Chat: { path: "/test.Echo/Chat", requestStream: true, responseStream: true, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } },
+        "Echo",
+      );
+      const grpcClient = new Client(`${ns.podIp}:82`, grpc.credentials.createInsecure());
+      const md = new grpc.Metadata();
+      md.set("x-mirrord-user", "me");
+      const chat = (grpcClient as unknown as { Chat: (md: grpc.Metadata) => grpc.ClientDuplexStream<Buffer, Buffer> }).Chat(md);
+      const replies: string[] = [];
+      const status = await new Promise<grpc.StatusObject>((resolve) => {
+        chat.on("data", (reply: Buffer) => {
+          replies.push(reply.toString());
+          if (replies.length === 1) chat.write(Buffer.from("second"));
+          if (replies.length === 2) chat.end();
+        });
+        chat.on("status", resolve);
+        chat.on("error", () => {});
+        chat.write(Buffer.from("first"));
+      });
+      grpcClient.close();
+      assert.equal(status.code, grpc.status.OK);
+      assert.deepEqual(replies, ["first", "second"]);
+
+      // Plain HTTP/2 on the h2 app's port: pieces and a trailer from the local handler.
+      steal.cancel();
+      await waitFor("the redirect to go", () => !/REDIRECT/.test(ns.natRules()));
+      steal = await client!.steal(
+        81,
+        { onRequest: (_r, body) => ({ status: 200, headers: [], stream: echoPieces(body), trailers: [{ name: "x-trailer", value: "local-stream" }] }) },
+        { headerRegex: "^x-filter: yes$" },
+        { streamBodies: true },
+      );
+      const session = http2Connect(`http://${ns.podIp}:81`);
+      try {
+        const result = await new Promise<{ text: string; trailer: unknown }>((resolve, reject) => {
+          const stream = session.request({ ":method": "POST", ":path": "/s", "x-filter": "yes" });
+          let text = "";
+          let trailer: unknown;
+          stream.on("data", (d: Buffer) => {
+            text += d.toString();
+            if (text === "echo:a") stream.end("b");
+          });
+          stream.on("trailers", (t) => (trailer = t["x-trailer"]));
+          stream.on("end", () => resolve({ text, trailer }));
+          stream.on("error", reject);
+          stream.write("a");
+        });
+        assert.deepEqual(result, { text: "echo:aecho:b", trailer: "local-stream" });
+      } finally {
+        session.destroy();
+      }
+    });
   });
 
   it("costs little per stolen request (100 sequential matching requests on keep-alive)", async () => {

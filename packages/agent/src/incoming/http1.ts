@@ -1,6 +1,6 @@
 /** HTTP/1.x on a stolen-with-filter connection: matching requests to the client, others to the app. */
 import { Agent, type IncomingMessage, type ServerResponse, createServer, request } from "node:http";
-import type { HttpHeader, HttpRequest, HttpResponse__Output } from "@mirrord-ts/protocol";
+import type { HttpBody__Output, HttpHeader, HttpRequest, HttpResponse__Output } from "@mirrord-ts/protocol";
 import type { PrefixedStream } from "./prefixed-stream.js";
 import { connectToOriginal, originalDestination, passThroughStream, plainAddress } from "./port-redirect.js";
 import type { RequestFilter } from "./http-filter.js";
@@ -8,10 +8,21 @@ import type { RequestFilter } from "./http-filter.js";
 /** Where matching requests go: to the client for an answer (steal) or as a copy (mirror). */
 export type RequestRoute = StealRoute | MirrorRoute;
 
+/** The client's answer: its head, and the rest of the body when it streams it. */
+export interface ClientAnswer {
+  head: HttpResponse__Output;
+  rest?: AsyncIterable<HttpBody__Output>;
+}
+
 export interface StealRoute {
   readonly mode: "steal";
-  /** Sends the request to the client; resolves with its response. */
-  forward(request: Omit<HttpRequest, "requestId">): Promise<HttpResponse__Output>;
+  /** The client takes requests at their headers, bodies following (stream_bodies). */
+  readonly streamBodies: boolean;
+  /**
+   * Sends the request to the client; resolves with its answer. With `body` (streamBodies)
+   * the request goes out at once and the body follows as it arrives.
+   */
+  forward(request: Omit<HttpRequest, "requestId">, body?: NodeJS.ReadableStream): Promise<ClientAnswer>;
   /** Hands the rest of a connection to the client whole, `head` (bytes already read) first. */
   takeConnection(stream: PrefixedStream, head: Buffer): void;
 }
@@ -20,6 +31,11 @@ export interface MirrorRoute {
   readonly mode: "mirror";
   /** A copy of a request that the app answers. */
   copy(request: Omit<HttpRequest, "requestId">): void;
+}
+
+/** Writes, and waits for the peer to take it when the buffer is full. */
+export async function writeWithBackpressure(out: NodeJS.WritableStream, data: Buffer): Promise<void> {
+  if (!out.write(data)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
 }
 
 /** Collects a body while something else (a pipe to the app) also reads it. */
@@ -123,11 +139,17 @@ export class Http1Interceptor {
     path: string,
   ): Promise<void> {
     try {
-      const body = await readBody(req);
-      const response = await route.forward(this.describe(req, stream, headers, path, body));
-      const raw = response.headers.flatMap((h) => [h.name, h.value]);
-      res.writeHead(response.status, raw);
-      res.end(response.body);
+      const body = route.streamBodies ? Buffer.alloc(0) : await readBody(req);
+      const answer = await route.forward(this.describe(req, stream, headers, path, body), route.streamBodies ? req : undefined);
+      const raw = answer.head.headers.flatMap((h) => [h.name, h.value]);
+      res.writeHead(answer.head.status, raw);
+      if (!answer.rest) {
+        res.end(answer.head.body);
+        return;
+      }
+      if (answer.head.body.length > 0) await writeWithBackpressure(res, answer.head.body);
+      for await (const piece of answer.rest) if (piece.data.length > 0) await writeWithBackpressure(res, piece.data);
+      res.end();
     } catch {
       if (!res.headersSent) {
         res.writeHead(502, { "content-type": "text/plain" });

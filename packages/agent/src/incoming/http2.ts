@@ -10,7 +10,7 @@ import {
 } from "node:http2";
 import type { HttpHeader__Output, HttpRequest, HttpResponse__Output } from "@mirrord-ts/protocol";
 import type { RequestFilter } from "./http-filter.js";
-import { type RequestRoute, type StealRoute, observeBody, readBody } from "./http1.js";
+import { type ClientAnswer, type RequestRoute, type StealRoute, observeBody, readBody, writeWithBackpressure } from "./http1.js";
 import { originalDestination, plainAddress } from "./port-redirect.js";
 import type { PrefixedStream } from "./prefixed-stream.js";
 
@@ -100,19 +100,37 @@ export class Http2Interceptor {
   }
 
   private async answerFromClient(route: StealRoute, h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders, stream: PrefixedStream): Promise<void> {
-    let response: HttpResponse__Output;
+    let answer: ClientAnswer;
     try {
-      const body = await readBody(h2stream);
-      response = await route.forward(this.describe(headers, stream, body));
+      const body = route.streamBodies ? Buffer.alloc(0) : await readBody(h2stream);
+      answer = await route.forward(this.describe(headers, stream, body), route.streamBodies ? h2stream : undefined);
     } catch {
       if (!h2stream.headersSent && !h2stream.destroyed) h2stream.respond({ ":status": 502 }, { endStream: true });
       return;
     }
     if (h2stream.destroyed) return;
-    const trailers = response.trailers;
-    h2stream.respond({ ...toOutgoing(response.headers), ":status": response.status }, { waitForTrailers: trailers.length > 0 });
-    if (trailers.length > 0) h2stream.once("wantTrailers", () => h2stream.sendTrailers(toOutgoing(trailers)));
-    h2stream.end(response.body);
+    const response = answer.head;
+    if (!answer.rest) {
+      const trailers = response.trailers;
+      h2stream.respond({ ...toOutgoing(response.headers), ":status": response.status }, { waitForTrailers: trailers.length > 0 });
+      if (trailers.length > 0) h2stream.once("wantTrailers", () => h2stream.sendTrailers(toOutgoing(trailers)));
+      h2stream.end(response.body);
+      return;
+    }
+    // Streamed: the trailers are known only with the last piece.
+    let trailers: HttpHeader__Output[] = [];
+    h2stream.respond({ ...toOutgoing(response.headers), ":status": response.status }, { waitForTrailers: true });
+    h2stream.once("wantTrailers", () => (trailers.length > 0 ? h2stream.sendTrailers(toOutgoing(trailers)) : h2stream.close()));
+    try {
+      if (response.body.length > 0) await writeWithBackpressure(h2stream, response.body);
+      for await (const piece of answer.rest) {
+        if (piece.data.length > 0) await writeWithBackpressure(h2stream, piece.data);
+        if (piece.end) trailers = piece.trailers;
+      }
+      h2stream.end();
+    } catch {
+      h2stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    }
   }
 }
 

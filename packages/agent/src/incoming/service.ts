@@ -36,11 +36,12 @@ export class IncomingTraffic {
         if (message.message !== "subscribe" || !message.subscribe) {
           return failStream(call, grpc.status.INVALID_ARGUMENT, "The first message of Steal must be subscribe.");
         }
-        const { port, httpFilter } = message.subscribe;
+        const { port, httpFilter, streamBodies } = message.subscribe;
         try {
           subscription = new StealSubscription(
             port,
             httpFilter,
+            streamBodies,
             (m) => call.write(m),
             (resume) => call.once("drain", resume),
           );

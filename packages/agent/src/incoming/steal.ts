@@ -5,10 +5,11 @@
  */
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { HttpFilter__Output, HttpRequest, HttpResponse__Output, StealAgentMessage, StealClientMessage__Output } from "@mirrord-ts/protocol";
+import type { HttpBody__Output, HttpFilter__Output, HttpRequest, StealAgentMessage, StealClientMessage__Output } from "@mirrord-ts/protocol";
 import type { AgentRedirects } from "../lifecycle/iptables.js";
 import { RequestFilter, hasCriteria } from "./http-filter.js";
-import { Http1Interceptor, type StealRoute } from "./http1.js";
+import { AsyncQueue } from "./async-queue.js";
+import { type ClientAnswer, Http1Interceptor, type StealRoute } from "./http1.js";
 import { Http2Interceptor } from "./http2.js";
 import { PortRedirect, passThrough, plainAddress } from "./port-redirect.js";
 import { PrefixedStream } from "./prefixed-stream.js";
@@ -18,7 +19,7 @@ import { sniff } from "./sniff.js";
 const SNIFF_WAIT_MS = 1000;
 
 interface PendingRequest {
-  resolve: (response: HttpResponse__Output) => void;
+  resolve: (answer: ClientAnswer) => void;
   reject: (error: Error) => void;
 }
 
@@ -31,6 +32,8 @@ export class StealSubscription implements StealRoute {
   private readonly connections = new Map<number, Duplex>();
   private readonly connectionIds = new WeakMap<object, number>();
   private readonly pending = new Map<number, PendingRequest>();
+  /** Response bodies the client is streaming, by request id. */
+  private readonly responseBodies = new Map<number, AsyncQueue<HttpBody__Output>>();
   private nextConnectionId = 1;
   private nextRequestId = 1;
   private closed = false;
@@ -38,6 +41,7 @@ export class StealSubscription implements StealRoute {
   constructor(
     readonly port: number,
     filter: HttpFilter__Output | null | undefined,
+    readonly streamBodies: boolean,
     /** Returns false when the call's buffer is full (then whenDrained tells when it is not). */
     private readonly send: (message: StealAgentMessage) => boolean,
     private readonly whenDrained: (resume: () => void) => void = (resume) => resume(),
@@ -56,13 +60,21 @@ export class StealSubscription implements StealRoute {
   }
 
   /** StealRoute: a matching request goes to the client. */
-  forward(request: Omit<HttpRequest, "requestId">): Promise<HttpResponse__Output> {
+  forward(request: Omit<HttpRequest, "requestId">, body?: NodeJS.ReadableStream): Promise<ClientAnswer> {
     if (this.closed) return Promise.reject(new Error("subscription closed"));
     const requestId = this.nextRequestId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(requestId, { resolve, reject });
-      this.send({ httpRequest: { ...request, requestId } });
-    });
+    const answer = new Promise<ClientAnswer>((resolve, reject) => this.pending.set(requestId, { resolve, reject }));
+    this.send({ httpRequest: { ...request, requestId, bodyStreamed: body !== undefined } });
+    if (body) {
+      body.on("data", (data: Buffer) => {
+        if (!this.send({ httpBody: { requestId, data, end: false } })) {
+          body.pause();
+          this.whenDrained(() => body.resume());
+        }
+      });
+      body.on("end", () => this.send({ httpBody: { requestId, end: true } }));
+    }
+    return answer;
   }
 
   /** StealRoute: an upgraded connection that matched goes to the client whole. */
@@ -73,9 +85,21 @@ export class StealSubscription implements StealRoute {
 
   onClientMessage(message: StealClientMessage__Output): void {
     if (message.message === "httpResponse" && message.httpResponse) {
-      const pending = this.pending.get(message.httpResponse.requestId);
-      this.pending.delete(message.httpResponse.requestId);
-      pending?.resolve(message.httpResponse);
+      const head = message.httpResponse;
+      const pending = this.pending.get(head.requestId);
+      this.pending.delete(head.requestId);
+      if (!head.bodyStreamed) return pending?.resolve({ head });
+      const rest = new AsyncQueue<HttpBody__Output>();
+      this.responseBodies.set(head.requestId, rest);
+      pending?.resolve({ head, rest });
+    } else if (message.message === "httpBody" && message.httpBody) {
+      const piece = message.httpBody;
+      const rest = this.responseBodies.get(piece.requestId);
+      rest?.push(piece);
+      if (piece.end) {
+        rest?.end();
+        this.responseBodies.delete(piece.requestId);
+      }
     } else if (message.message === "data" && message.data) {
       this.connections.get(message.data.connectionId)?.write(message.data.data);
     } else if (message.message === "close" && message.close) {
@@ -91,6 +115,8 @@ export class StealSubscription implements StealRoute {
     this.http2?.close();
     for (const { reject } of this.pending.values()) reject(new Error("subscription closed"));
     this.pending.clear();
+    for (const rest of this.responseBodies.values()) rest.fail(new Error("subscription closed"));
+    this.responseBodies.clear();
     for (const socket of this.connections.values()) socket.destroy();
     this.connections.clear();
   }

@@ -14,6 +14,7 @@ import type { FilePathRequest as _mirrord_agent_v1_FilePathRequest, FilePathRequ
 import type { FileStat as _mirrord_agent_v1_FileStat, FileStat__Output as _mirrord_agent_v1_FileStat__Output } from './mirrord/agent/v1/FileStat.js';
 import type { GetEnvRequest as _mirrord_agent_v1_GetEnvRequest, GetEnvRequest__Output as _mirrord_agent_v1_GetEnvRequest__Output } from './mirrord/agent/v1/GetEnvRequest.js';
 import type { GetEnvResponse as _mirrord_agent_v1_GetEnvResponse, GetEnvResponse__Output as _mirrord_agent_v1_GetEnvResponse__Output } from './mirrord/agent/v1/GetEnvResponse.js';
+import type { HttpBody as _mirrord_agent_v1_HttpBody, HttpBody__Output as _mirrord_agent_v1_HttpBody__Output } from './mirrord/agent/v1/HttpBody.js';
 import type { HttpFilter as _mirrord_agent_v1_HttpFilter, HttpFilter__Output as _mirrord_agent_v1_HttpFilter__Output } from './mirrord/agent/v1/HttpFilter.js';
 import type { HttpHeader as _mirrord_agent_v1_HttpHeader, HttpHeader__Output as _mirrord_agent_v1_HttpHeader__Output } from './mirrord/agent/v1/HttpHeader.js';
 import type { HttpRequest as _mirrord_agent_v1_HttpRequest, HttpRequest__Output as _mirrord_agent_v1_HttpRequest__Output } from './mirrord/agent/v1/HttpRequest.js';
@@ -76,6 +77,7 @@ export interface ProtoGrpcType {
         FileType: EnumTypeDefinition
         GetEnvRequest: MessageTypeDefinition<_mirrord_agent_v1_GetEnvRequest, _mirrord_agent_v1_GetEnvRequest__Output>
         GetEnvResponse: MessageTypeDefinition<_mirrord_agent_v1_GetEnvResponse, _mirrord_agent_v1_GetEnvResponse__Output>
+        HttpBody: MessageTypeDefinition<_mirrord_agent_v1_HttpBody, _mirrord_agent_v1_HttpBody__Output>
         HttpFilter: MessageTypeDefinition<_mirrord_agent_v1_HttpFilter, _mirrord_agent_v1_HttpFilter__Output>
         HttpHeader: MessageTypeDefinition<_mirrord_agent_v1_HttpHeader, _mirrord_agent_v1_HttpHeader__Output>
         HttpRequest: MessageTypeDefinition<_mirrord_agent_v1_HttpRequest, _mirrord_agent_v1_HttpRequest__Output>

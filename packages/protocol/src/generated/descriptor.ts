@@ -619,6 +619,10 @@ export const agentDescriptor: Record<string, unknown> = {
                     "httpFilter": {
                       "type": "HttpFilter",
                       "id": 2
+                    },
+                    "streamBodies": {
+                      "type": "bool",
+                      "id": 3
                     }
                   }
                 },
@@ -676,6 +680,10 @@ export const agentDescriptor: Record<string, unknown> = {
                     "remote": {
                       "type": "SocketAddress",
                       "id": 8
+                    },
+                    "bodyStreamed": {
+                      "type": "bool",
+                      "id": 9
                     }
                   }
                 },
@@ -702,6 +710,31 @@ export const agentDescriptor: Record<string, unknown> = {
                       "rule": "repeated",
                       "type": "HttpHeader",
                       "id": 5
+                    },
+                    "bodyStreamed": {
+                      "type": "bool",
+                      "id": 6
+                    }
+                  }
+                },
+                "HttpBody": {
+                  "fields": {
+                    "requestId": {
+                      "type": "uint64",
+                      "id": 1
+                    },
+                    "data": {
+                      "type": "bytes",
+                      "id": 2
+                    },
+                    "end": {
+                      "type": "bool",
+                      "id": 3
+                    },
+                    "trailers": {
+                      "rule": "repeated",
+                      "type": "HttpHeader",
+                      "id": 4
                     }
                   }
                 },
@@ -748,7 +781,8 @@ export const agentDescriptor: Record<string, unknown> = {
                         "subscribe",
                         "httpResponse",
                         "data",
-                        "close"
+                        "close",
+                        "httpBody"
                       ]
                     }
                   },
@@ -768,6 +802,10 @@ export const agentDescriptor: Record<string, unknown> = {
                     "close": {
                       "type": "ConnectionClosed",
                       "id": 4
+                    },
+                    "httpBody": {
+                      "type": "HttpBody",
+                      "id": 5
                     }
                   }
                 },
@@ -779,7 +817,8 @@ export const agentDescriptor: Record<string, unknown> = {
                         "httpRequest",
                         "connection",
                         "data",
-                        "closed"
+                        "closed",
+                        "httpBody"
                       ]
                     }
                   },
@@ -803,6 +842,10 @@ export const agentDescriptor: Record<string, unknown> = {
                     "closed": {
                       "type": "ConnectionClosed",
                       "id": 5
+                    },
+                    "httpBody": {
+                      "type": "HttpBody",
+                      "id": 6
                     }
                   }
                 },

@@ -14,6 +14,7 @@ export type * from "./mirrord/agent/v1/FileStat.js";
 export type * from "./mirrord/agent/v1/FileType.js";
 export type * from "./mirrord/agent/v1/GetEnvRequest.js";
 export type * from "./mirrord/agent/v1/GetEnvResponse.js";
+export type * from "./mirrord/agent/v1/HttpBody.js";
 export type * from "./mirrord/agent/v1/HttpFilter.js";
 export type * from "./mirrord/agent/v1/HttpHeader.js";
 export type * from "./mirrord/agent/v1/HttpRequest.js";

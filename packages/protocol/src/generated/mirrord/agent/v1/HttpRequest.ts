@@ -13,6 +13,7 @@ export interface HttpRequest {
   'headers'?: (_mirrord_agent_v1_HttpHeader)[];
   'body'?: (Buffer | Uint8Array | string);
   'remote'?: (_mirrord_agent_v1_SocketAddress | null);
+  'bodyStreamed'?: (boolean);
 }
 
 export interface HttpRequest__Output {
@@ -24,4 +25,5 @@ export interface HttpRequest__Output {
   'headers': (_mirrord_agent_v1_HttpHeader__Output)[];
   'body': (Buffer);
   'remote': (_mirrord_agent_v1_SocketAddress__Output | null);
+  'bodyStreamed': (boolean);
 }

@@ -9,6 +9,7 @@ export interface HttpResponse {
   'headers'?: (_mirrord_agent_v1_HttpHeader)[];
   'body'?: (Buffer | Uint8Array | string);
   'trailers'?: (_mirrord_agent_v1_HttpHeader)[];
+  'bodyStreamed'?: (boolean);
 }
 
 export interface HttpResponse__Output {
@@ -17,4 +18,5 @@ export interface HttpResponse__Output {
   'headers': (_mirrord_agent_v1_HttpHeader__Output)[];
   'body': (Buffer);
   'trailers': (_mirrord_agent_v1_HttpHeader__Output)[];
+  'bodyStreamed': (boolean);
 }

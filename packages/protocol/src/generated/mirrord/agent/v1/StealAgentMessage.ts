@@ -5,6 +5,7 @@ import type { HttpRequest as _mirrord_agent_v1_HttpRequest, HttpRequest__Output 
 import type { IncomingConnection as _mirrord_agent_v1_IncomingConnection, IncomingConnection__Output as _mirrord_agent_v1_IncomingConnection__Output } from '../../../mirrord/agent/v1/IncomingConnection.js';
 import type { ConnectionData as _mirrord_agent_v1_ConnectionData, ConnectionData__Output as _mirrord_agent_v1_ConnectionData__Output } from '../../../mirrord/agent/v1/ConnectionData.js';
 import type { ConnectionClosed as _mirrord_agent_v1_ConnectionClosed, ConnectionClosed__Output as _mirrord_agent_v1_ConnectionClosed__Output } from '../../../mirrord/agent/v1/ConnectionClosed.js';
+import type { HttpBody as _mirrord_agent_v1_HttpBody, HttpBody__Output as _mirrord_agent_v1_HttpBody__Output } from '../../../mirrord/agent/v1/HttpBody.js';
 
 export interface StealAgentMessage {
   'subscribed'?: (_mirrord_agent_v1_StealSubscribed | null);
@@ -12,7 +13,8 @@ export interface StealAgentMessage {
   'connection'?: (_mirrord_agent_v1_IncomingConnection | null);
   'data'?: (_mirrord_agent_v1_ConnectionData | null);
   'closed'?: (_mirrord_agent_v1_ConnectionClosed | null);
-  'message'?: "subscribed"|"httpRequest"|"connection"|"data"|"closed";
+  'httpBody'?: (_mirrord_agent_v1_HttpBody | null);
+  'message'?: "subscribed"|"httpRequest"|"connection"|"data"|"closed"|"httpBody";
 }
 
 export interface StealAgentMessage__Output {
@@ -21,5 +23,6 @@ export interface StealAgentMessage__Output {
   'connection'?: (_mirrord_agent_v1_IncomingConnection__Output | null);
   'data'?: (_mirrord_agent_v1_ConnectionData__Output | null);
   'closed'?: (_mirrord_agent_v1_ConnectionClosed__Output | null);
-  'message'?: "subscribed"|"httpRequest"|"connection"|"data"|"closed";
+  'httpBody'?: (_mirrord_agent_v1_HttpBody__Output | null);
+  'message'?: "subscribed"|"httpRequest"|"connection"|"data"|"closed"|"httpBody";
 }

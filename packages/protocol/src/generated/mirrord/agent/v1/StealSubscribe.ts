@@ -5,9 +5,11 @@ import type { HttpFilter as _mirrord_agent_v1_HttpFilter, HttpFilter__Output as 
 export interface StealSubscribe {
   'port'?: (number);
   'httpFilter'?: (_mirrord_agent_v1_HttpFilter | null);
+  'streamBodies'?: (boolean);
 }
 
 export interface StealSubscribe__Output {
   'port': (number);
   'httpFilter': (_mirrord_agent_v1_HttpFilter__Output | null);
+  'streamBodies': (boolean);
 }
