@@ -2,10 +2,12 @@
  * accept_on_behalf, accept/accept4 are served here, on the native thread.
  * The supervisor accepts on its copy of the listening socket, installs the
  * connection in the process (ADDFD), writes the peer the session registered
- * for that connection (keyed by the connecting socket's local port) into the
- * caller's addr/addrlen, and watches the new socket so getpeername says the
- * same. A blocking accept with nothing pending parks: the notification stays
- * unanswered (the caller waits, killably) until the listener is readable. */
+ * for that connection (keyed by the connecting end's port, and address when
+ * the registration names one) into the caller's addr/addrlen, and watches the
+ * new socket so getpeername says the same. A blocking accept with nothing
+ * pending parks: the notification stays unanswered (the caller waits,
+ * killably) until the listener is readable, a signal is pending for the
+ * caller (ERESTARTSYS), or the caller is gone. */
 #define _GNU_SOURCE
 #include "supervisor_internal.h"
 #include "target.h"
