@@ -7,6 +7,7 @@
  * CoreDNS and the test workloads are ready; clusterDown() removes every trace of it.
  */
 import { clusterDown } from "./down.js";
+import { acquireClusterLock, releaseClusterLock } from "./host/cluster-lock.js";
 import { clusterUp, type UpReport } from "./up.js";
 
 export { clusterDown, type DownReport } from "./down.js";
@@ -22,10 +23,17 @@ export {
   busyboxEntries, executableWithLibraries, imageArchive, writeImageArchive, type ImageEntry, type ImageSpec,
 } from "./image/docker-archive.js";
 
+let lockHeld: Promise<void> | undefined;
 let upOnce: Promise<UpReport> | undefined;
 
-/** Boots the cluster at most once per process (concurrent callers share the same boot). */
-export function ensureClusterUp(): Promise<UpReport> {
+/**
+ * Boots the cluster at most once per process (concurrent callers share the same boot) and
+ * holds the machine's cluster lock until teardownCluster(), so another test run waits
+ * instead of tearing the cluster down under this one.
+ */
+export async function ensureClusterUp(): Promise<UpReport> {
+  lockHeld ??= acquireClusterLock(`e2e run (pid ${process.pid}) in ${process.cwd()}`);
+  await lockHeld;
   upOnce ??= clusterUp().catch((error: unknown) => {
     upOnce = undefined;
     throw error;
@@ -33,8 +41,18 @@ export function ensureClusterUp(): Promise<UpReport> {
   return upOnce;
 }
 
-/** Tears the cluster down; a later ensureClusterUp() boots it again. */
-export async function teardownCluster(): Promise<void> {
+/**
+ * Tears the cluster down (unless `keepRunning`) and releases the lock ensureClusterUp() took;
+ * a later ensureClusterUp() boots it again.
+ */
+export async function teardownCluster(options: { keepRunning?: boolean } = {}): Promise<void> {
   upOnce = undefined;
-  await clusterDown();
+  try {
+    if (!options.keepRunning) await clusterDown();
+  } finally {
+    if (lockHeld) {
+      lockHeld = undefined;
+      releaseClusterLock();
+    }
+  }
 }
