@@ -67,7 +67,7 @@ export async function ensureKubernetesBinary(): Promise<string> {
     await writeFile(path.join(sourceDir, "main.go"), mainGo);
     await writeFile(path.join(sourceDir, "go.mod"), await goModFor(version));
     await rm(path.join(sourceDir, "go.sum"), { force: true });
-    process.stderr.write(`cluster: building Kubernetes ${version} from Go modules (about 6 min on 2 cores)…\n`);
+    process.stderr.write(`cluster: building Kubernetes ${version} from Go modules (12–15 min on 2 cores with nothing cached)…\n`);
     await run("go", ["mod", "tidy"], { cwd: sourceDir, env: goEnv() });
     const versionFlags = [
       `k8s.io/component-base/version.gitVersion=${version}`,
