@@ -20,7 +20,7 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >&2
 fi
 
-if [ -x "$BIN" ] && [ -f "$DIR/.complete" ]; then
+if [ -f "$BIN" ] && [ -f "$DIR/.complete" ]; then
   echo "$BIN"
   exit 0
 fi
