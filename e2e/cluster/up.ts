@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { Resolver } from "node:dns/promises";
+import { ensureGoToolchain } from "./build/go-env.js";
 import { ensureKubernetesBinary, linkComponents } from "./build/kubernetes.js";
 import {
   COMPONENT_ORDER, kubectl, startApiServer, startContainerd, startControllers, startEtcd, startNodeAgents,
@@ -105,6 +106,7 @@ async function bootCluster(): Promise<UpReport> {
     await clusterDown();
   }
   await ensureDebianPackages();
+  await ensureGoToolchain();
   await ensureKubernetesBinary();
   await linkComponents();
   const archives = await Promise.all((await clusterImageSpecs()).map(cachedImageArchive));
