@@ -128,5 +128,26 @@ describe('VS Code extension in code-server (smoke)', function () {
     await suggestion.first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(OUT, 'launch-json-completion.png') });
     await page.keyboard.press('Escape');
+    await runCommand(page, 'File: Revert File');
+  });
+
+  it('F5 with a config error: a notification names the key, no debug session starts, "Open config" jumps to the key', async () => {
+    writeFileSync(join(workspace, '.mirrord', 'mirrord.json'), '{\n  "feature": {\n    "network": { "incoming": { "moode": "steal" } }\n  }\n}\n');
+    writeFileSync(join(workspace, '.vscode', 'launch.json'), launchJson('mirrord'));
+    await page.waitForTimeout(2500);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('debug server');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'server' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notification-toast', { hasText: /feature\.network\.incoming\.moode/ });
+    await toast.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(OUT, 'config-error-notification.png') });
+    assert.match(await toast.innerText(), /did you mean/);
+    assert.equal(await page.locator('.debug-toolbar').count(), 0, 'a debug session started after a config error');
+    await toast.locator('.monaco-button', { hasText: 'Open config' }).click();
+    await page.locator('.tab.active', { hasText: 'mirrord.json' }).waitFor({ timeout: 15_000 });
+    await page.locator('.statusbar-item', { hasText: /Ln\s3,/ }).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(OUT, 'open-config.png') });
   });
 });
