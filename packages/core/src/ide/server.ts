@@ -58,6 +58,8 @@ export interface IdeServerOptions {
   readonly cwd: string;
   /** The server's log (stderr: VS Code shows it in the mirrord output channel). */
   readonly log: (line: string) => void;
+  /** Starts a session; core's startSession unless a test injects a fault. */
+  readonly startSession?: typeof startSession;
 }
 
 /** Debug types whose adapter is started by the server under the layer (static executables). */
@@ -225,7 +227,7 @@ export class IdeServer {
       managed = { id, target, startedAt: new Date().toISOString(), state: 'starting' };
       this.#sessions.set(id, managed);
       this.#log(`session ${id}: starting for ${params.debugType} on ${target}${loaded.path ? ` with ${loaded.path}` : ''}`);
-      const session = await startSession({
+      const session = await (this.#options.startSession ?? startSession)({
         config,
         progress: this.#phaseProgress(reporter, (line) => this.#log(`session ${id}: ${line}`)),
         env: this.#options.env,

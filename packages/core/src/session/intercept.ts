@@ -6,7 +6,7 @@
  *  - connects to a nameserver go to the session's DNS server (pod resolution);
  *  - skipped processes (skip_processes, build tools, debugger helpers) run without a filter.
  */
-import { closeSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
@@ -68,6 +68,8 @@ export class InterceptSession {
       options.socketPath,
       {
         onHello: (hello: Hello) => {
+          // The program's own files (its executable, the script it runs) stay local.
+          for (const arg of [hello.exe, ...hello.argv]) if (arg.startsWith('/') && existsSync(arg)) this.#files?.addLocalDir(dirname(arg));
           const debuggerPort = options.detectDebuggerPort?.(hello.argv);
           if (debuggerPort !== undefined) this.#ignorePort(debuggerPort);
           if (!skip.has(basename(hello.exe)) && !skip.has(basename(hello.argv[0] ?? ''))) return {};

@@ -29,8 +29,12 @@ function compiled(patterns: readonly string[]): RegExp[] {
   return patterns.map((p) => new RegExp(p.replace(/^\(\?i\)/, ''), 'i'));
 }
 
-/** Decides where a path is read, following mirrord's order: mapping, user patterns, defaults, mode. */
-export function fileRouter(config: FsConfig, ownDirs: readonly string[]): { route(path: string, forWrite: boolean): FileRoute; map(path: string): string } {
+/**
+ * Decides where a path is read, following mirrord's order: mapping, user patterns, defaults,
+ * mode. `localDirs` (the working directory, the folders of the program and its scripts) and
+ * their ancestors are local: runtimes resolve their own paths component by component.
+ */
+export function fileRouter(config: FsConfig, localDirs: readonly string[]): { route(path: string, forWrite: boolean): FileRoute; map(path: string): string } {
   const mapping = Object.entries(config.mapping).map(([pattern, replacement]) => [new RegExp(pattern), replacement] as const);
   const notFound = compiled(config.not_found);
   const local = compiled(config.local);
@@ -48,7 +52,7 @@ export function fileRouter(config: FsConfig, ownDirs: readonly string[]): { rout
     if (local.some((r) => r.test(path))) return 'local';
     // The agent serves files read-only: a write goes to the local file system.
     if (readOnly.some((r) => r.test(path)) || readWrite.some((r) => r.test(path))) return forWrite ? 'local' : 'remote';
-    if (ownDirs.some((dir) => path === dir || path.startsWith(`${dir}/`))) return 'local';
+    if (localDirs.some((dir) => path === dir || path.startsWith(`${dir}/`) || dir.startsWith(`${path.replace(/\/$/, '')}/`))) return 'local';
     if (LOCAL_BY_DEFAULT.some((r) => r.test(path))) return 'local';
     if (config.mode === 'localwithoverrides') return 'local';
     return forWrite ? 'local' : 'remote';
@@ -131,6 +135,7 @@ export function structStatx(s: RemoteStat): Buffer {
 export class RemoteFiles {
   readonly #router: ReturnType<typeof fileRouter>;
   readonly #cacheDir: string;
+  readonly #localDirs: string[];
 
   constructor(
     private readonly supervisor: LayerSupervisor,
@@ -140,9 +145,15 @@ export class RemoteFiles {
     ownDirs: readonly string[],
     private readonly log: (line: string) => void,
   ) {
-    this.#router = fileRouter(config, [sessionDir, ...ownDirs]);
+    this.#localDirs = [sessionDir, ...ownDirs];
+    this.#router = fileRouter(config, this.#localDirs);
     this.#cacheDir = join(sessionDir, 'files');
     mkdirSync(this.#cacheDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Keeps a folder local from now on (the folder of a program or script a process was started with). */
+  addLocalDir(dir: string): void {
+    if (dir !== '/' && !this.#localDirs.includes(dir)) this.#localDirs.push(dir);
   }
 
   static wanted(config: FsConfig): boolean {
