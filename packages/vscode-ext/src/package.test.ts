@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -47,6 +49,25 @@ describe('vscode-ext package', function () {
     assert.match(extension, /mirrord\/startSession/);
     assert.match(readFileSync(`${root}dist/ide-server.mjs`, 'utf8'), /mirrord\/startSession/);
     for (const file of ['libmirrord_layer.so', 'mirrord-layer-exec', 'layer.node']) assert.ok(existsSync(`${root}build/${file}`), file);
+  });
+
+  it('the bundled server finds the shipped layer: a session start gets past the kernel and layer checks to the cluster', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mirrord-vsix-server-'));
+    try {
+      const frame = (m: object) => {
+        const body = JSON.stringify(m);
+        return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+      };
+      const input =
+        frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {}, initializationOptions: { protocolVersion: 1 } } }) +
+        frame({ jsonrpc: '2.0', id: 2, method: 'mirrord/startSession', params: { cwd: dir, debugType: 'node', target: 'targetless' } });
+      const out = execFileSync(process.execPath, [`${root}dist/ide-server.mjs`, '--stdio'], { input, cwd: dir, env: { ...process.env, KUBECONFIG: '/nonexistent/kubeconfig', MIRRORD_CONFIG_FILE: '' }, stdio: ['pipe', 'pipe', 'ignore'] }).toString();
+      const answer = out.split(/Content-Length: \d+\r\n\r\n/).filter(Boolean).map((b) => JSON.parse(b) as { id?: number; error?: { message: string; data: { kind: string } } }).find((m) => m.id === 2);
+      assert.equal(answer?.error?.data.kind, 'cluster', JSON.stringify(answer));
+      assert.match(answer!.error!.message, /KUBECONFIG/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the bundled server answers initialize over stdio', () => {
