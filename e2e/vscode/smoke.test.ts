@@ -46,7 +46,8 @@ describe('VS Code extension in code-server (smoke)', function () {
     writeFileSync(join(workspace, '.mirrord', 'mirrord.json'), '{ "feature": { "network": { "incoming": "steal" } } }\n');
     writeFileSync(join(workspace, '.vscode', 'launch.json'), launchJson('mirrord'));
     const started = Date.now();
-    codeServer = await startCodeServer({ bin: install.bin, workspace, vsixFiles: [vsix] });
+    // No cluster here: a kubeconfig that does not exist makes every cluster step a clear error.
+    codeServer = await startCodeServer({ bin: install.bin, workspace, vsixFiles: [vsix], env: { KUBECONFIG: '/nonexistent/mirrord-vscode-smoke/kubeconfig' } });
     console.log(`      code-server with the extension installed and listening in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const opened = await openWorkbench(codeServer.url, workspace);
     browser = opened.browser;
@@ -149,5 +150,41 @@ describe('VS Code extension in code-server (smoke)', function () {
     await page.locator('.tab.active', { hasText: 'mirrord.json' }).waitFor({ timeout: 15_000 });
     await page.locator('.statusbar-item', { hasText: /Ln\s3,/ }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(OUT, 'open-config.png') });
+  });
+
+  it('toggle on: "mirrord": false runs the program without mirrord; a configuration without the attribute goes to mirrord (here: a cluster error, no debug session)', async () => {
+    writeFileSync(join(workspace, '.mirrord', 'mirrord.json'), '{ "feature": { "network": { "incoming": "steal" } } }\n');
+    writeFileSync(join(workspace, 'env.js'), "console.log('layer socket: ' + (process.env.MIRRORD_LAYER_SOCKET ?? 'none'));\n");
+    writeFileSync(
+      join(workspace, '.vscode', 'launch.json'),
+      JSON.stringify({
+        version: '0.2.0',
+        configurations: [
+          { type: 'node', request: 'launch', name: 'optout', program: '${workspaceFolder}/env.js', console: 'internalConsole', mirrord: false },
+          { type: 'node', request: 'launch', name: 'plain', program: '${workspaceFolder}/env.js', console: 'internalConsole' },
+        ],
+      }),
+    );
+    await page.waitForTimeout(2000);
+    await runCommand(page, 'mirrord: Toggle');
+    await page.locator('.statusbar-item', { hasText: /mirrord:\s+on/ }).waitFor({ timeout: 15_000 });
+    const debug = async (name: string) => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill(`debug ${name}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+    };
+    await debug('optout');
+    await page.locator('.repl', { hasText: /layer socket:\s+none/ }).first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(OUT, 'optout-ran.png') });
+
+    await debug('plain');
+    const toast = page.locator('.notification-toast', { hasText: /KUBECONFIG/ });
+    await toast.waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(OUT, 'toggle-on-cluster-error.png') });
+    assert.match(await toast.innerText(), /nonexistent\/mirrord-vscode-smoke\/kubeconfig/);
+    assert.equal(await page.locator('.repl', { hasText: /layer socket:\s+\// }).count(), 0, 'the program ran although mirrord failed');
+    await runCommand(page, 'mirrord: Toggle');
   });
 });
