@@ -169,13 +169,24 @@ describe('ide-server (stdio, real process)', function () {
     assert.match(s.stderr, /exiting \(input closed\)/);
   });
 
-  it('exits on SIGTERM after stopping its sessions', async () => {
-    const s = server();
-    await s.initialize();
-    s.child.kill('SIGTERM');
-    const { code } = await s.exited;
-    assert.equal(code, 143);
-    assert.match(s.stderr, /exiting \(SIGTERM\) with 0 session/);
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`exits on ${signal} after stopping its sessions`, async () => {
+      const s = server();
+      await s.initialize();
+      s.child.kill(signal);
+      const exit = await s.exited;
+      assert.equal(exit.code, code);
+      assert.match(s.stderr, new RegExp(`exiting \\(${signal}\\) with 0 session`));
+    });
+  }
+
+  it('is the CLI\'s `mirrord ide-server --stdio` too', async () => {
+    const s = new ServerProcess({ cwd: workspace, env: NO_CLUSTER, viaCli: true });
+    servers.push(s);
+    const response = await s.initialize();
+    assert.equal((response.result as { serverInfo: { name: string } }).serverInfo.name, 'mirrord');
+    s.child.stdin.end();
+    assert.equal((await s.exited).code, 0);
   });
 
   it('shutdown then exit ends with code 0', async () => {

@@ -6,6 +6,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** The `mirrord` CLI, whose `ide-server --stdio` is the same server. */
+export const CLI_ENTRY = fileURLToPath(new URL('../mirrord.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 
 /** Environment variables that change what the server answers; tests start without them. */
@@ -33,10 +35,11 @@ export class ServerProcess {
   #waiters: (() => void)[] = [];
   #nextId = 1;
 
-  constructor(options: { cwd: string; env?: Record<string, string>; unset?: readonly string[] }) {
+  constructor(options: { cwd: string; env?: Record<string, string>; unset?: readonly string[]; viaCli?: boolean }) {
     const env: Record<string, string | undefined> = { ...process.env, ...options.env };
     for (const name of [...AMBIENT_VARIABLES.filter((n) => !(options.env && n in options.env)), ...(options.unset ?? [])]) delete env[name];
-    this.child = spawn(process.execPath, ['--import', TSX, SERVER_ENTRY, '--stdio'], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const entry = options.viaCli ? [CLI_ENTRY, 'ide-server', '--stdio'] : [SERVER_ENTRY, '--stdio'];
+    this.child = spawn(process.execPath, ['--import', TSX, ...entry], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.on('data', (chunk: Buffer) => {
       this.#buffer = Buffer.concat([this.#buffer, chunk]);
       for (const wake of this.#waiters.splice(0)) wake();
