@@ -6,6 +6,7 @@
  * goes (shutdown/exit, stdin closed, SIGTERM/SIGHUP/SIGINT, the client process gone).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { format } from 'node:util';
 import {
@@ -19,15 +20,12 @@ import {
   type Connection,
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
-import { detectDebuggerPort } from '../cli/ext.js';
 import { discoverConfigFile } from '../config/discover.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { asMirrordError, ClusterError, ConfigError, UsageError } from '../errors.js';
-import { openCluster } from '../kube/cluster.js';
-import { listTargets } from '../kube/targets.js';
 import { progressTo, type Progress } from '../progress.js';
-import { newSessionId, startSession, type Session } from '../session/session.js';
+import type { Session, SessionOptions } from '../session/session.js';
 import { formatTargetPath } from '../target/target-path.js';
 import { VERSION } from '../version.js';
 import {
@@ -59,7 +57,7 @@ export interface IdeServerOptions {
   /** The server's log (stderr: VS Code shows it in the mirrord output channel). */
   readonly log: (line: string) => void;
   /** Starts a session; core's startSession unless a test injects a fault. */
-  readonly startSession?: typeof startSession;
+  readonly startSession?: (options: SessionOptions) => Promise<Session>;
 }
 
 /** Debug types whose adapter is started by the server under the layer (static executables). */
@@ -205,6 +203,8 @@ export class IdeServer {
 
   async listTargets(params: ListTargets.Params): Promise<ListTargets.Result> {
     const { config } = this.#load(params);
+    // Cluster code is loaded on first use: an idle server stays small and starts fast.
+    const [{ openCluster }, { listTargets }] = await Promise.all([import('../kube/cluster.js'), import('../kube/targets.js')]);
     const cluster = openCluster({ kubeconfig: config.kubeconfig, context: config.kube_context, acceptInvalidCertificates: config.accept_invalid_certificates, env: this.#options.env });
     const listing = await listTargets(cluster, { namespace: params.namespace || config.target.namespace || null });
     return {
@@ -218,7 +218,7 @@ export class IdeServer {
     if (this.#exiting) throw new ResponseError(LspErrorCodes.InvalidRequest, 'The mirrord server is shutting down.', undefined);
     const reporter = await this.#progressReporter(params.workDoneToken);
     reporter.begin('mirrord', 0, 'resolving config', true);
-    const id = newSessionId();
+    const id = randomBytes(6).toString('hex');
     let managed: ManagedSession | undefined;
     try {
       const loaded = this.#load(params, params.target, params.namespace);
@@ -227,6 +227,7 @@ export class IdeServer {
       managed = { id, target, startedAt: new Date().toISOString(), state: 'starting' };
       this.#sessions.set(id, managed);
       this.#log(`session ${id}: starting for ${params.debugType} on ${target}${loaded.path ? ` with ${loaded.path}` : ''}`);
+      const [{ startSession }, { detectDebuggerPort }] = await Promise.all([import('../session/session.js'), import('../cli/ext.js')]);
       const session = await (this.#options.startSession ?? startSession)({
         config,
         progress: this.#phaseProgress(reporter, (line) => this.#log(`session ${id}: ${line}`)),
