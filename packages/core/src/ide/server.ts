@@ -406,6 +406,8 @@ export function runIdeServer(options: IdeServerOptions): Promise<never> {
       await new Promise((r) => setTimeout(r, 50));
       const deadline = new Promise((r) => setTimeout(r, 60_000).unref());
       await Promise.race([server.settle(), deadline]);
+      // …and their answers, which the connection writes a few ticks after the handler returns.
+      await new Promise((r) => setTimeout(r, 100));
       options.log(`exiting (${why}) with ${server.sessionCount} session(s) to stop`);
       await Promise.race([server.stopAll('serverExit'), deadline]);
       await new Promise<void>((r) => options.output.write('', () => r()));
