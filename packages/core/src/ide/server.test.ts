@@ -146,6 +146,16 @@ describe('ide-server (stdio, real process)', function () {
     assert.match(response.error!.message, /KUBECONFIG/);
   });
 
+  it('a request without params or cwd is a one-sentence config error, not a crash', async () => {
+    const s = server();
+    await s.initialize();
+    for (const method of [VerifyConfig.method, StartSession.method]) {
+      const response = await s.request(method, undefined);
+      assert.equal((response.error?.data as ErrorData).kind, 'config', method);
+      assert.match(response.error!.message, /no "cwd"/);
+    }
+  });
+
   it('stopSession of an unknown session is a no-op', async () => {
     const s = server();
     await s.initialize();

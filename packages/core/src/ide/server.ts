@@ -137,11 +137,11 @@ export class IdeServer {
       await this.stopAll('serverExit');
     });
 
-    c.onRequest(VerifyConfig.method, (params: VerifyConfig.Params) => this.#guard(() => this.verifyConfig(params)));
+    c.onRequest(VerifyConfig.method, (params: VerifyConfig.Params | undefined) => this.#guard(() => this.verifyConfig(params ?? ({} as VerifyConfig.Params))));
     c.onRequest(ConfigSchema.method, () => this.#guard(() => configJsonSchema() as ConfigSchema.Result));
-    c.onRequest(ListTargets.method, (params: ListTargets.Params) => this.#guard(() => this.listTargets(params)));
-    c.onRequest(StartSession.method, (params: StartSession.Params, token: CancellationToken) => this.#guard(() => this.startSession(params, token)));
-    c.onRequest(StopSession.method, (params: StopSession.Params) => this.#guard(() => this.stopSession(params)));
+    c.onRequest(ListTargets.method, (params: ListTargets.Params | undefined) => this.#guard(() => this.listTargets(params ?? ({} as ListTargets.Params))));
+    c.onRequest(StartSession.method, (params: StartSession.Params | undefined, token: CancellationToken) => this.#guard(() => this.startSession(params ?? ({} as StartSession.Params), token)));
+    c.onRequest(StopSession.method, (params: StopSession.Params | undefined) => this.#guard(() => this.stopSession(params ?? ({} as StopSession.Params))));
     c.onRequest(ListSessions.method, () => this.#guard(() => this.listSessions()));
   }
 
