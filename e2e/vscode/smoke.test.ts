@@ -8,7 +8,7 @@
  *   cd e2e && npx mocha --config vscode/.mocharc.json
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -187,4 +187,37 @@ describe('VS Code extension in code-server (smoke)', function () {
     assert.equal(await page.locator('.repl', { hasText: /layer socket:\s+\// }).count(), 0, 'the program ran although mirrord failed');
     await runCommand(page, 'mirrord: Toggle');
   });
+
+  it('killing the extension host ends the IDE server (it outlives no client)', async () => {
+    const servers = processesWith(`${codeServer!.extensionsDir}/`, 'ide-server.mjs');
+    assert.equal(servers.length, 1, `one IDE server runs for this window: ${JSON.stringify(servers)}`);
+    const server = servers[0]!;
+    const extensionHost = server.ppid;
+    assert.ok(readFileSync(`/proc/${extensionHost}/cmdline`, 'utf8').includes('code-server'), 'its parent is the extension host');
+    const started = Date.now();
+    process.kill(extensionHost, 'SIGKILL');
+    while (existsSync(`/proc/${server.pid}`) && !readFileSync(`/proc/${server.pid}/stat`, 'utf8').includes(') Z ')) {
+      if (Date.now() - started > 15_000) assert.fail(`the IDE server (pid ${server.pid}) still runs 15 s after its extension host was killed`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`      IDE server gone ${((Date.now() - started) / 1000).toFixed(1)} s after the extension host was killed`);
+  });
 });
+
+/** Processes whose command line contains every fragment: pid and parent pid, read from /proc. */
+function processesWith(...fragments: string[]): { pid: number; ppid: number }[] {
+  const found: { pid: number; ppid: number }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (!fragments.every((f) => cmdline.includes(f))) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      found.push({ pid: Number(entry), ppid });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
