@@ -116,6 +116,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const child = spawn(options.bin, [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', options.workspace], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stop() also ends the extension hosts and servers it started.
+    detached: true,
   });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
@@ -140,13 +142,17 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     process: child,
     log: () => output,
     stop: async () => {
+      const group = child.pid!;
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        signalGroup(group, 'SIGTERM');
+        const timer = setTimeout(() => signalGroup(group, 'SIGKILL'), 5000);
         await exited;
         clearTimeout(timer);
       }
+      // Extension hosts (and the IDE servers under them) that outlived code-server.
+      await new Promise((r) => setTimeout(r, 500));
+      signalGroup(group, 'SIGKILL');
       rmSync(root, { recursive: true, force: true });
     },
   };
@@ -176,4 +182,13 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
+}
+
+/** Signals the process group this harness started (by its id); a group already gone is fine. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // no process left in the group
+  }
 }
