@@ -20,7 +20,12 @@ function launchJson(attribute: string): string {
   return JSON.stringify(
     {
       version: '0.2.0',
-      configurations: [{ type: 'node', request: 'launch', name: 'server', program: '${workspaceFolder}/server.js', [attribute]: true }],
+      configurations: [
+        { type: 'node', request: 'launch', name: 'server', program: '${workspaceFolder}/server.js', [attribute]: true },
+        // Types owned by the Go and Python extensions (installed from shared/vscode-debuggers).
+        { type: 'go', request: 'launch', name: 'go server', mode: 'auto', program: '${workspaceFolder}', [attribute]: true },
+        { type: 'debugpy', request: 'launch', name: 'python server', program: '${workspaceFolder}/server.py', [attribute]: true },
+      ],
     },
     null,
     2,
@@ -47,7 +52,7 @@ describe('VS Code extension in code-server (smoke)', function () {
     writeFileSync(join(workspace, '.vscode', 'launch.json'), launchJson('mirrord'));
     const started = Date.now();
     // No cluster here: a kubeconfig that does not exist makes every cluster step a clear error.
-    codeServer = await startCodeServer({ bin: install.bin, workspace, vsixFiles: [vsix], env: { KUBECONFIG: '/nonexistent/mirrord-vscode-smoke/kubeconfig' } });
+    codeServer = await startCodeServer({ bin: install.bin, workspace, vsixFiles: [vsix], debuggers: true, env: { KUBECONFIG: '/nonexistent/mirrord-vscode-smoke/kubeconfig' } });
     console.log(`      code-server with the extension installed and listening in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const opened = await openWorkbench(codeServer.url, workspace);
     browser = opened.browser;
@@ -68,6 +73,15 @@ describe('VS Code extension in code-server (smoke)', function () {
     assert.match(await statusItem().first().innerText(), /mirrord:\s+off/);
   });
 
+  it('the Go and Python debuggers are installed beside it (vscgo in place)', () => {
+    const installed = readdirSync(codeServer!.extensionsDir);
+    for (const prefix of ['mirrord-ts.mirrord-', 'golang.go-0.56.0', 'ms-python.python-2026.4.0', 'ms-python.debugpy-2026.6.0']) {
+      assert.ok(installed.some((d) => d.startsWith(prefix)), `${prefix} in ${installed.join(', ')}`);
+    }
+    const go = installed.find((d) => d.startsWith('golang.go-'))!;
+    assert.ok(existsSync(join(codeServer!.extensionsDir, go, 'bin', 'vscgo')));
+  });
+
   it('"mirrord: Toggle" turns it on and off again', async () => {
     await runCommand(page, 'mirrord: Toggle');
     await page.locator('.statusbar-item', { hasText: /mirrord:\s+on/ }).waitFor({ timeout: 15_000 });
@@ -83,7 +97,7 @@ describe('VS Code extension in code-server (smoke)', function () {
     await page.screenshot({ path: join(OUT, 'logs.png') });
   });
 
-  it('launch.json: "mirrord" is accepted on a node configuration, an unknown attribute is flagged, "mirrord" is offered for completion', async () => {
+  it('launch.json: "mirrord" is accepted on node, go and debugpy configurations (types owned by other extensions), an unknown attribute is flagged, "mirrord" is offered for completion', async () => {
     const problemsOf = async (): Promise<string[]> => {
       await page.keyboard.press('Escape');
       await page.keyboard.press('Control+Shift+M');
@@ -113,10 +127,11 @@ describe('VS Code extension in code-server (smoke)', function () {
     await openLaunchJson();
     const withTypo = await problemsOf();
     console.log(`      problems with "mirrordTypo": ${JSON.stringify(withTypo)}`);
-    assert.ok(withTypo.some((p) => /mirrordTypo/.test(p) && /not allowed/i.test(p)), `the control attribute is not flagged: ${withTypo.join(' | ')}`);
+    const flagged = withTypo.filter((p) => /mirrordTypo/.test(p) && /not allowed/i.test(p));
+    assert.equal(flagged.length, 3, `the control attribute is flagged on node, go and debugpy: ${withTypo.join(' | ')}`);
 
     // Completion inside the configuration object offers "mirrord".
-    writeFileSync(join(workspace, '.vscode', 'launch.json'), launchJson('mirrordTypo').replace('"mirrordTypo": true', '"x": 1'));
+    writeFileSync(join(workspace, '.vscode', 'launch.json'), launchJson('mirrordTypo').replace('"mirrordTypo": true', '"x": 1').replaceAll('"mirrordTypo": true', '"mirrord": true'));
     await page.waitForTimeout(2500);
     await openLaunchJson();
     await page.locator('.monaco-editor .view-line', { hasText: '"x": 1' }).first().click();
@@ -134,7 +149,7 @@ describe('VS Code extension in code-server (smoke)', function () {
 
   it('F5 with a config error: a notification names the key, no debug session starts, "Open config" jumps to the key', async () => {
     writeFileSync(join(workspace, '.mirrord', 'mirrord.json'), '{\n  "feature": {\n    "network": { "incoming": { "moode": "steal" } }\n  }\n}\n');
-    writeFileSync(join(workspace, '.vscode', 'launch.json'), launchJson('mirrord'));
+    writeFileSync(join(workspace, '.vscode', 'launch.json'), JSON.stringify({ version: '0.2.0', configurations: [JSON.parse(launchJson('mirrord')).configurations[0]] }, null, 2));
     await page.waitForTimeout(2500);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+P');
