@@ -9,6 +9,7 @@ import { outputModeOf, processOutput, reportError, type Output } from './output.
 import { execCommand, type ExecFlags } from './exec.js';
 import { extCommand, type ExtFlags } from './ext.js';
 import { lsCommand } from './ls.js';
+import { restoreCommand } from './restore.js';
 import { verifyConfigCommand } from './verify-config.js';
 
 export interface CliContext {
@@ -84,6 +85,17 @@ export async function runCli(context: CliContext): Promise<number> {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['json']).default('json'))
     .action(async (options: { configFile?: string; namespace?: string; targetType?: string[]; verbose: boolean }) => {
       exitCode = await lsCommand(out, { ...options, types: options.targetType, cwd: context.cwd, env: context.env });
+    });
+
+  program
+    .command('restore')
+    .description('bring back a workload a session scaled down (copy_target.scale_down) whose session is gone')
+    .option('-f, --config-file <path>', 'config file')
+    .option('-n, --namespace <namespace>', 'namespace of the workload (default: the config\'s target namespace, then the context\'s)')
+    .option('--force', 'restore even while the session that scaled it down seems alive', false)
+    .argument('[target]', 'the workload, e.g. deployment/orders-reader; all scaled-down ones of the namespace if left out')
+    .action(async (target: string | undefined, options: { configFile?: string; namespace?: string; force: boolean }) => {
+      exitCode = await restoreCommand(out, target, { ...options, cwd: context.cwd, env: context.env });
     });
 
   program

@@ -9,6 +9,7 @@ import { TARGET_SYNTAX_HELP, formatTargetPath, type TargetKind, type TargetPath 
 import { callApi, readOrMissing } from './api-errors.js';
 import type { Cluster } from './cluster.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, MESH_SIDECARS, byPreference, chooseContainer, podState, runningContainerId, selectorString } from './pod-facts.js';
+import { scaledDownReason } from './scale-down.js';
 
 export interface ResolvedTarget {
   /** The path as the user gave it, normalised. */
@@ -188,14 +189,14 @@ async function listKind(cluster: Cluster, kind: TargetKind, namespace: string): 
     case 'deployment': {
       const list = await callApi(doing, () => cluster.apps.listNamespacedDeployment({ namespace }));
       return list.items.flatMap((d) => {
-        const reason = replicaReason({ desired: d.spec?.replicas ?? 1, ready: d.status?.readyReplicas ?? 0 });
+        const reason = scaledDownReason(d.metadata?.annotations) ?? replicaReason({ desired: d.spec?.replicas ?? 1, ready: d.status?.readyReplicas ?? 0 });
         return entriesFor('deployment', d.metadata!.name!, names(d.spec?.template.spec?.containers), namespace, !reason, reason);
       });
     }
     case 'statefulset': {
       const list = await callApi(doing, () => cluster.apps.listNamespacedStatefulSet({ namespace }));
       return list.items.flatMap((s) => {
-        const reason = replicaReason({ desired: s.spec?.replicas ?? 1, ready: s.status?.readyReplicas ?? 0 });
+        const reason = scaledDownReason(s.metadata?.annotations) ?? replicaReason({ desired: s.spec?.replicas ?? 1, ready: s.status?.readyReplicas ?? 0 });
         return entriesFor('statefulset', s.metadata!.name!, names(s.spec?.template.spec?.containers), namespace, !reason, reason);
       });
     }
@@ -228,7 +229,7 @@ async function listKind(cluster: Cluster, kind: TargetKind, namespace: string): 
       // Argo Rollouts is optional: a cluster without its CRD simply has no rollouts.
       const list = (await readOrMissing(doing, () => cluster.custom.listNamespacedCustomObject({ ...ROLLOUTS, namespace }))) as { items?: RolloutObject[] } | undefined;
       return (list?.items ?? []).flatMap((r) => {
-        const reason = replicaReason({ desired: r.spec?.replicas ?? 1, ready: r.status?.readyReplicas ?? 0 });
+        const reason = scaledDownReason((r as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations) ?? replicaReason({ desired: r.spec?.replicas ?? 1, ready: r.status?.readyReplicas ?? 0 });
         return entriesFor('rollout', r.metadata?.name ?? '?', names(r.spec?.template?.spec?.containers), namespace, !reason, reason);
       });
     }

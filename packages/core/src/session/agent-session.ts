@@ -13,6 +13,7 @@ import { resolveTarget, type ResolvedTarget } from '../kube/targets.js';
 import { inStep, type Progress } from '../progress.js';
 import { formatTargetPath } from '../target/target-path.js';
 import { VERSION } from '../version.js';
+import { holdScaledDown, wantsScaleDown, type ScaleDownHold } from './scale-down.js';
 
 /** The agent image matching this version, unless the config names one. */
 export const DEFAULT_AGENT_IMAGE = `mirrord-ts.local/agent:${VERSION}`;
@@ -23,6 +24,8 @@ export interface AgentSession {
   readonly target: ResolvedTarget | null;
   readonly agent: SpawnedAgent;
   readonly connection: AgentConnection;
+  /** With copy_target.scale_down: the scaled-down workload and its idle copy (the target). */
+  readonly scaleDown: ScaleDownHold | null;
   /** Ends the session: closes the connection and the port-forward, deletes the agent. Idempotent. */
   close(): Promise<void>;
 }
@@ -47,15 +50,26 @@ export async function startAgentSession(options: StartOptions): Promise<AgentSes
   const targetPath = config.target.path;
   const mode = agentModeOf(config);
 
-  const target =
-    targetPath && targetPath.kind !== 'targetless'
-      ? await inStep(progress, `finding ${formatTargetPath(targetPath)}`, () => resolveTarget(cluster, targetPath, namespace), (t) => `pod ${t.pod.name}, container ${t.container.name}`)
-      : null;
+  const image = options.agentImage ?? config.agent.image ?? DEFAULT_AGENT_IMAGE;
+  // copy_target.scale_down: the target becomes an idle copy of the workload's pod.
+  const scaled = wantsScaleDown(config, targetPath);
+  const hold = scaled ? await holdScaledDown(cluster, { config, progress, sessionId: options.sessionId, ref: { kind: scaled.kind, name: scaled.name, namespace }, agentImage: image }) : null;
+  let target: ResolvedTarget | null;
+  try {
+    target = hold
+      ? { ...(await resolveTarget(cluster, { kind: 'pod', name: hold.copyPod, container: scaled!.container }, namespace)), workload: { kind: hold.ref.kind, name: hold.ref.name } }
+      : targetPath && targetPath.kind !== 'targetless'
+        ? await inStep(progress, `finding ${formatTargetPath(targetPath)}`, () => resolveTarget(cluster, targetPath, namespace), (t) => `pod ${t.pod.name}, container ${t.container.name}`)
+        : null;
+  } catch (error) {
+    await hold?.release();
+    throw error;
+  }
 
   const spec: AgentSpec = {
     mode,
     sessionId: options.sessionId,
-    image: options.agentImage ?? config.agent.image ?? DEFAULT_AGENT_IMAGE,
+    image,
     imagePullPolicy: config.agent.image_pull_policy,
     namespace: config.agent.namespace ?? namespace,
     target,
@@ -76,6 +90,7 @@ export async function startAgentSession(options: StartOptions): Promise<AgentSes
   };
 
   const cleanups: (() => Promise<void>)[] = [];
+  if (hold) cleanups.push(() => hold.release());
   const cleanUp = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
@@ -100,6 +115,7 @@ export async function startAgentSession(options: StartOptions): Promise<AgentSes
       target,
       agent,
       connection,
+      scaleDown: hold,
       close: () => (closed ??= cleanUp()),
     };
   } catch (error) {

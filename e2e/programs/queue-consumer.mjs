@@ -1,0 +1,31 @@
+// A local queue consumer for the scale-down suite: reaches the broker through the target's
+// QUEUE_BROKER_URL (a cluster name), consumes as "local-consumer", prints each message.
+// `node queue-consumer.mjs [yes]`: with yes, exit normally right after the first answer.
+const broker = process.env.QUEUE_BROKER_URL;
+if (!broker) {
+  console.log("no QUEUE_BROKER_URL in the environment");
+  process.exit(3);
+}
+const exitAfterReady = process.argv[2] === "yes";
+let ready = false;
+for (;;) {
+  try {
+    const response = await fetch(`${broker}/consume?consumer=local-consumer`);
+    if (!ready) {
+      ready = true;
+      console.log(`ready pid=${process.pid} broker=${broker}`);
+      if (exitAfterReady) {
+        await new Promise((r) => setTimeout(r, 500));
+        process.exit(0);
+      }
+    }
+    if (response.status === 200) {
+      const m = await response.json();
+      console.log(`consumed id=${m.id} body=${m.body}`);
+      continue;
+    }
+  } catch (error) {
+    console.log(`broker error: ${error.message}`);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
