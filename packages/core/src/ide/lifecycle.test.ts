@@ -191,6 +191,19 @@ describe('ide-server session lifecycle (in-process, sessions with injected fault
     assert.deepEqual(await client.sendRequest(ListSessions.method, {}), []);
   });
 
+  it('a session still starting when the server goes is closed as soon as it is up', async () => {
+    const fake = fakeSession();
+    let release!: () => void;
+    starter = () => new Promise((resolve) => (release = () => resolve(fake.session)));
+    const pending = client.sendRequest(StartSession.method, { cwd: workspace, debugType: 'node' }).catch((e: unknown) => e);
+    await until(() => release !== undefined, 'the start');
+    assert.equal((await client.sendRequest<ListSessions.Result>(ListSessions.method, {}))[0]?.state, 'starting');
+    await server.stopAll('serverExit');
+    release();
+    assert.equal(((await pending) as { code?: number }).code, -32800);
+    assert.equal(fake.closes, 1);
+  });
+
   it('a failing start is the protocol\'s error and leaves nothing listed', async () => {
     starter = async () => {
       throw new ClusterError('cluster.target_not_found', 'deployment/nope was not found in namespace default.', 'Run `mirrord ls`.');

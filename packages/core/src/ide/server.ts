@@ -238,8 +238,9 @@ export class IdeServer {
         detectDebuggerPort: (argv) => detectDebuggerPort(DEBUGGER_PORT_DETECTION[params.debugType], argv),
       });
       managed.session = session;
-      if (token.isCancellationRequested || this.#exiting) {
-        await this.#end(managed, 'stopped');
+      if (token.isCancellationRequested || this.#exiting || managed.ended) {
+        // Stopped while it started (stopAll already ended the entry): close what came up.
+        await (managed.ended ? session.close() : this.#end(managed, 'stopped'));
         throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Starting the mirrord session was cancelled.', undefined);
       }
       const remoteEnv = session.programEnv({});
