@@ -1,0 +1,22 @@
+#!/bin/sh
+# Runs Maven on kotlin/ the way the project's tests do: batch mode, quiet, with the local
+# repository in a cache folder kept between runs (keyed by nothing but the project), after
+# building core's IDE server bundle (dist/ide-server.js + build/ native files) the tests start.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+cache=${MIRRORD_TS_CACHE:-/var/cache/mirrord-ts}/m2
+mkdir -p "$cache"
+(cd "$here/../core" && node build.mjs)
+cd "$here/kotlin"
+status=0
+mvn -B -q -Dstyle.color=never -Dmaven.repo.local="$cache" "$@" || status=$?
+# -q hides Surefire's summary on success: count the reports, so the run says what it ran.
+tests=0; failed=0; skipped=0
+for report in */target/surefire-reports/TEST-*.xml; do
+  [ -f "$report" ] || continue
+  line=$(grep -m1 -o '<testsuite [^>]*>' "$report")
+  n() { echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  tests=$((tests + $(n tests))); failed=$((failed + $(n failures) + $(n errors))); skipped=$((skipped + $(n skipped)))
+done
+echo "jetbrains-bridge: $((tests - failed - skipped)) passed, $failed failed, $skipped skipped"
+exit $status
