@@ -18,6 +18,14 @@ describe('remote files routing', () => {
     }
   });
 
+  it('keeps a virtualenv outside the project local: pyvenv.cfg and the site-packages folder itself', () => {
+    const r = router('read', ['/work/main/e2e', '/var/cache/venv/bin']);
+    assert.equal(r.route('/var/cache/venv/pyvenv.cfg', false), 'local');
+    assert.equal(r.route('/var/cache/venv/lib/python3.11/site-packages', false), 'local');
+    assert.equal(r.route('/var/cache/venv/lib/python3.11/site-packages/debugpy/__init__.py', false), 'local');
+    assert.equal(r.route('/var/cache/venv/lib/python3.11/site-packagesx', false), 'remote');
+  });
+
   it('keeps ancestors of local folders local (runtimes resolve their paths component by component)', () => {
     const r = router('read', ['/work/main/e2e']);
     assert.equal(r.route('/work', false), 'local');

@@ -19,7 +19,10 @@ const LOCAL_BY_DEFAULT: readonly RegExp[] = [
   /^\/(proc|sys|dev|run|tmp|snap|nix|usr|lib|lib32|lib64|libx32|bin|sbin|boot|opt|home|root|var\/tmp|var\/lib\/dpkg)(\/|$)/,
   /^\/etc\/(hosts|resolv\.conf|nsswitch\.conf|host\.conf|gai\.conf|ld\.so\..*|localtime|timezone|passwd|group|shadow|hostname|mime\.types|protocols|services|os-release|lsb-release|debian_version|ssl\/.*|ca-certificates.*|pki\/.*|alternatives\/.*|java.*|python.*|fonts\/.*|locale.*|gitconfig|npmrc)$/,
   /\.(so(\.\d+)*|py|pyc|pyi|pth|jar|class|node|js|mjs|cjs|ts|go|mod|sum)$/,
-  /\/(node_modules|site-packages|dist-packages|__pycache__|\.git)\//,
+  // The folders themselves too (Python's site.py checks isdir(".../site-packages")), and a venv's
+  // marker file, which sits beside bin/ (a venv outside the project finds its prefix through it).
+  /\/(node_modules|site-packages|dist-packages|__pycache__|\.git)(\/|$)/,
+  /\/pyvenv\.cfg$/,
 ];
 
 /** Paths handled natively by the layer, never sent to the session (a subset of the above, for speed). */
