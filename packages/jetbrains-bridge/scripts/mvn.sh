@@ -6,6 +6,10 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 cache=${MIRRORD_TS_CACHE:-/var/cache/mirrord-ts}/m2
 mkdir -p "$cache"
+# Java 17 and Maven 3.8 come with this machine kind; a machine without them gets Debian's.
+if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq maven openjdk-17-jdk-headless >/dev/null
+fi
 (cd "$here/../core" && node build.mjs)
 cd "$here/kotlin"
 status=0
