@@ -14,6 +14,8 @@ import type { IncomingConfig } from '../config/definition.js';
 import { ConfigError } from '../errors.js';
 
 interface Listener {
+  /** The layer listener (one process lineage) whose program listens: its exit ends the subscription. */
+  readonly lineage: number;
   readonly pid: number;
   readonly fd: number;
   readonly remotePort: number;
@@ -48,7 +50,7 @@ function stripInlineFlag(regex: string): string {
 
 export class IncomingTraffic {
   readonly #bound = new Map<string, Listener>();
-  readonly #subscriptions: { cancel(): void }[] = [];
+  readonly #subscriptions: { lineage: number; handle: { cancel(): void } }[] = [];
   readonly #sockets = new Set<Socket>();
 
   constructor(
@@ -99,7 +101,7 @@ export class IncomingTraffic {
     }
     if (bound === undefined) return;
     const host = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip;
-    this.#bound.set(`${n.pid}:${n.fd}`, { pid: n.pid, fd: n.fd, remotePort, host, port: bound });
+    this.#bound.set(`${n.pid}:${n.fd}`, { lineage: n.listener, pid: n.pid, fd: n.fd, remotePort, host, port: bound });
     if (bound !== asked.port) this.log(`port ${asked.port} is taken here; the program listens on ${bound} and still sees ${asked.port}`);
   }
 
@@ -117,8 +119,20 @@ export class IncomingTraffic {
     }
   }
 
+  /**
+   * Every process of a lineage has exited: its ports are unsubscribed at the agent, so a
+   * restarted program (an IDE's restart, in the same `ext` session) gets the port again
+   * instead of the remote traffic going to a listener that is gone.
+   */
+  release(lineage: number): void {
+    for (const subscription of this.#subscriptions.filter((s) => s.lineage === lineage)) {
+      this.#subscriptions.splice(this.#subscriptions.indexOf(subscription), 1);
+      subscription.handle.cancel();
+    }
+  }
+
   close(): void {
-    for (const subscription of this.#subscriptions.splice(0)) subscription.cancel();
+    for (const subscription of this.#subscriptions.splice(0)) subscription.handle.cancel();
     for (const socket of this.#sockets) socket.destroy();
   }
 
@@ -146,7 +160,7 @@ export class IncomingTraffic {
       },
       filter ? { headerRegex: filter.headerRegex, pathRegex: filter.pathRegex } : undefined,
     );
-    this.#subscriptions.push(handle);
+    this.#subscriptions.push({ lineage: listener.lineage, handle });
   }
 
   async #mirror(listener: Listener): Promise<void> {
@@ -165,7 +179,7 @@ export class IncomingTraffic {
         copies.delete(id);
       }
     });
-    this.#subscriptions.push(subscription);
+    this.#subscriptions.push({ lineage: listener.lineage, handle: subscription });
   }
 
   /** A filtered request, replayed to the program over HTTP/1.1 from the remote client's address. */

@@ -85,6 +85,7 @@ export class InterceptSession {
         },
         onDetached: (e) => {
           this.#live.delete(e.listener);
+          this.#incoming?.release(e.listener);
           if (this.#live.size === 0) for (const listener of this.#idleListeners) listener();
         },
         onError: (message) => this.#log(`layer: ${message}`),
