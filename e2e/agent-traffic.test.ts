@@ -145,7 +145,7 @@ describe("agent traffic: mirror under load, pause", function () {
         assert.equal(readers.length, queueReader.replicas);
         const target = readers[0]!;
         const pid = await containerMainPid(target, queueReader.container);
-        const session = await start(`pause-${mode}`, `pod/${target}`, mode === "ephemeral");
+        const session = await start(`pause-${mode}`, `pod/${target}`, false);
         const tag = `p${mode[0]}${Date.now().toString(36)}`;
 
         assert.equal(await session.connection.pause(true), true);

@@ -34,10 +34,10 @@ export async function shInAnotherPod(script: string, timeoutMs = 120_000): Promi
   return kubectl([`--request-timeout=${Math.ceil(timeoutMs / 1000)}s`, "exec", "-n", E2E_NAMESPACE, `deploy/${tcpUdpEcho.name}`, "--", "timeout", String(Math.ceil(timeoutMs / 1000)), "sh", "-c", script]);
 }
 
-/** An HTTP GET from another pod (busybox wget) to the echo Service. */
+/** An HTTP GET from another pod (busybox wget; its -T segfaults in this busybox, hence `timeout`) to the echo Service. */
 export async function getFromAnotherPod(path: string, headers: Record<string, string> = {}, timeoutSeconds = 5): Promise<string> {
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["--header", `${k}: ${v}`]);
-  const result = await kubectl(["exec", "-n", E2E_NAMESPACE, `deploy/${tcpUdpEcho.name}`, "--", "wget", "-qO-", "-T", String(timeoutSeconds), ...headerArgs, `http://${echo.name}${path}`]);
+  const result = await kubectl(["exec", "-n", E2E_NAMESPACE, `deploy/${tcpUdpEcho.name}`, "--", "timeout", String(timeoutSeconds), "wget", "-qO-", ...headerArgs, `http://${echo.name}${path}`]);
   if (result.code !== 0) throw new Error(`wget ${path} failed: ${result.stderr.trim()}`);
   return result.stdout;
 }
@@ -46,19 +46,29 @@ export async function getFromAnotherPod(path: string, headers: Record<string, st
  * Asks the echo pod every `everyMs` (from another pod) until stopped; counts answers that
  * came from the pod itself and everything else (refused, timed out, wrong body).
  */
-export function pollEcho(tag: string, everyMs = 300): { stop: () => Promise<{ ok: number; failed: string[] }> } {
+export interface Polled {
+  ok: number;
+  /** Answers that came after `at` (ms since the epoch, when the request was sent). */
+  okAt: number[];
+  failed: { at: number; what: string }[];
+}
+
+export function pollEcho(tag: string, everyMs = 300): { stop: () => Promise<Polled> } {
   let running = true;
   let ok = 0;
-  const failed: string[] = [];
+  const okAt: number[] = [];
+  const failed: { at: number; what: string }[] = [];
   const loop = (async () => {
     for (let i = 0; running; i++) {
-      const at = new Date().toISOString();
+      const at = Date.now();
       try {
         const body = await getFromAnotherPod(`/${tag}/${i}`, {}, 3);
-        if (body.includes(`"path":"/${tag}/${i}"`)) ok++;
-        else failed.push(`${at} #${i}: ${body.slice(0, 120)}`);
+        if (body.includes(`"path":"/${tag}/${i}"`)) {
+          ok++;
+          okAt.push(at);
+        } else failed.push({ at, what: `#${i}: ${body.slice(0, 120)}` });
       } catch (error) {
-        failed.push(`${at} #${i}: ${(error as Error).message.slice(0, 160)}`);
+        failed.push({ at, what: `#${i}: ${(error as Error).message.slice(0, 160)}` });
       }
       await sleep(everyMs);
     }
@@ -67,7 +77,7 @@ export function pollEcho(tag: string, everyMs = 300): { stop: () => Promise<{ ok
     stop: async () => {
       running = false;
       await loop;
-      return { ok, failed };
+      return { ok, okAt, failed };
     },
   };
 }
