@@ -132,6 +132,16 @@ export interface Launch {
  */
 export async function startExt(argv: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<{ call: PluginCall; launch: Launch }> {
   const call = callMirrord(["ext", ...argv], env);
+  try {
+    return await untilLaunch(call, timeoutMs);
+  } catch (error) {
+    // Whatever went wrong, the session this call started must not outlive the test.
+    await stopChild(call.child);
+    throw error;
+  }
+}
+
+async function untilLaunch(call: PluginCall, timeoutMs: number): Promise<{ call: PluginCall; launch: Launch }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const final = call.messages.find((m): m is { type: string; name: string; success: boolean; message: unknown } => {
