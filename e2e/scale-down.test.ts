@@ -106,8 +106,8 @@ interface Running {
 }
 
 /** `mirrord exec` with the scale-down config and the local consumer; resolves once it consumes. */
-async function startSession(exitAfterReady = false): Promise<Running> {
-  const child = spawn(process.execPath, [cli, "exec", "-f", config, "--", process.execPath, consumerProgram, ...(exitAfterReady ? ["yes"] : [])], { env: env(), stdio: ["ignore", "pipe", "pipe"] });
+async function startSession(exitAfterReady = false, flags: string[] = []): Promise<Running> {
+  const child = spawn(process.execPath, [cli, "exec", "-f", config, ...flags, "--", process.execPath, consumerProgram, ...(exitAfterReady ? ["yes"] : [])], { env: env(), stdio: ["ignore", "pipe", "pipe"] });
   started.push(child);
   let stdout = "";
   let stderr = "";
@@ -189,6 +189,14 @@ describe("copy_target.scale_down on the real cluster", function () {
     // The copy is not behind the workload's selector (app label dropped), and it idles.
     const labels = JSON.parse(await k(["get", "pod", "-n", NS, copies[0]!, "-o", "jsonpath={.metadata.labels}"])) as Record<string, string>;
     assert.equal(labels.app, undefined);
+    // The restorer may touch this one workload and its session's Lease, nothing else.
+    const sa = `system:serviceaccount:${NS}:mirrord-ts-restore-${record.sessionId}`;
+    const canI = async (...args: string[]) => (await kubectl(["auth", "can-i", "-n", NS, "--as", sa, ...args])).stdout.trim();
+    assert.equal(await canI("update", `deployments/${queueReader.name}`), "yes");
+    assert.equal(await canI("delete", `leases/mirrord-ts-scale-${record.sessionId}`), "yes");
+    assert.equal(await canI("update", `deployments/${queueBroker.name}`), "no");
+    assert.equal(await canI("delete", `pods/${copies[0]}`), "no");
+    assert.equal(await canI("list", "deployments"), "no");
     const ls = await mirrord(["ls", "--verbose", "-n", NS, "-t", "deployment"]);
     const entry = (JSON.parse(ls.stdout) as { targets: { path: string; available: boolean; reason?: string }[] }).targets.find((t) => t.path === TARGET);
     assert.equal(entry?.available, false);
@@ -208,12 +216,31 @@ describe("copy_target.scale_down on the real cluster", function () {
     await clusterConsumes();
   });
 
+  it("1e: the same with the agent as an ephemeral container in the copy pod", async () => {
+    await broker("/reset", "");
+    const session = await startSession(false, ["--ephemeral-container"]);
+    await waitFor("the cluster's readers to be gone", async () => (await readerPods()).length === 0, 30_000);
+    const copies = await copyPods();
+    const ephemeral = await k(["get", "pod", "-n", NS, copies[0]!, "-o", "jsonpath={.spec.ephemeralContainers[*].name}"]);
+    assert.match(ephemeral, /mirrord-agent-/);
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push((JSON.parse(await broker("/publish", `eph-${i}`)) as { id: number }).id);
+    await waitFor("all 5 messages consumed locally", async () => ids.every((id) => session.stdout().includes(`consumed id=${id} `)), 30_000);
+    const byId = new Map((await consumed()).map((m) => [m.id, m.consumer]));
+    for (const id of ids) assert.equal(byId.get(id), "local-consumer");
+    session.child.kill("SIGINT");
+    await session.exited;
+    await waitFor("restored after SIGINT", restored, (TIMEOUT_S + 15) * 1000);
+    await clusterConsumes();
+  });
+
   it(`2: restored after a normal exit, SIGINT and SIGKILL of the CLI (${REPETITIONS} repetitions each)`, async function () {
     this.timeout(REPETITIONS * 150_000);
     const times: Record<string, number[]> = { normal: [], sigint: [], sigkill: [] };
     for (let rep = 0; rep < REPETITIONS; rep++) {
       for (const how of ["normal", "sigint", "sigkill"] as const) {
         const session = await startSession(how === "normal");
+        if (/broker error/.test(session.stdout())) console.log(`      repetition ${rep + 1} ${how}: the first request failed: ${session.stdout().split("\n")[0]}`);
         assert.equal((await deploy()).replicas, 0);
         let endedAt: number;
         if (how === "normal") {

@@ -10,7 +10,7 @@ const exitAfterReady = process.argv[2] === "yes";
 let ready = false;
 for (;;) {
   try {
-    const response = await fetch(`${broker}/consume?consumer=local-consumer`);
+    const response = await fetch(`${broker}/consume?consumer=local-consumer`, { signal: AbortSignal.timeout(5000) });
     if (!ready) {
       ready = true;
       console.log(`ready pid=${process.pid} broker=${broker}`);
