@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const BENCHES: Record<string, string> = {
   layer: "layer.ts",
+  tunnel: "../e2e/bench/tunnel.ts",
 };
 
 const [name, ...args] = process.argv.slice(2);
