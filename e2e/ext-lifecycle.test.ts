@@ -30,17 +30,22 @@ function config(name: string, internalProxy: Record<string, number>): string {
 /** A debuggee that steals echo's port, proven by a stolen request; the agent's chains exist then. */
 async function stealingDebuggee(launchEnv: NodeJS.ProcessEnv): Promise<Running> {
   const program = startProgram("python3", [probe, "serve", String(echo.port)], { env: launchEnv, cwd: work });
-  await program.waitFor(/^serving$/m);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const answer = JSON.parse(await clusterGet("/stolen", { [FILTER_HEADER]: "yes" })) as { from?: string };
-    if (answer.from === "local-python") break;
-    if (Date.now() > deadline) throw new Error(`never stolen: ${JSON.stringify(answer)}`);
-    await sleep(500);
+  try {
+    await program.waitFor(/^serving$/m);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const answer = JSON.parse(await clusterGet("/stolen", { [FILTER_HEADER]: "yes" })) as { from?: string };
+      if (answer.from === "local-python") break;
+      if (Date.now() > deadline) throw new Error(`never stolen: ${JSON.stringify(answer)}`);
+      await sleep(500);
+    }
+    assert.ok(agentChainsInEcho().length > 0, "the agent redirects the port with its own chains");
+    assert.equal((await agentPods()).length, 1);
+    return program;
+  } catch (error) {
+    program.child.kill("SIGKILL");
+    throw error;
   }
-  assert.ok(agentChainsInEcho().length > 0, "the agent redirects the port with its own chains");
-  assert.equal((await agentPods()).length, 1);
-  return program;
 }
 
 function exitedWithin(child: { exitCode: number | null; signalCode: NodeJS.Signals | null; once: (e: "close", f: () => void) => void }, ms: number): Promise<boolean> {

@@ -13,7 +13,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AGENT_LABEL } from "@mirrord-ts/core";
-import { E2E_NAMESPACE, KUBECONFIG_PATH, kubectl } from "../cluster/index.js";
+import { E2E_NAMESPACE, KUBECONFIG_PATH, WORKLOADS, kubectl } from "../cluster/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(here, "../..");
@@ -196,7 +196,9 @@ function echoPid(): number | undefined {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8") === "/app/echo\0") return Number(entry);
+      // The multi pod's containers run /app/echo too: the echo pod's alone has ECHO_ONLY_VAR.
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8") !== "/app/echo\0") continue;
+      if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(`${WORKLOADS.echo.onlyVar[0]}=${WORKLOADS.echo.onlyVar[1]}`)) return Number(entry);
     } catch {
       // gone
     }

@@ -11,8 +11,19 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
+/** Every program started here and still running: the root hook stops leftovers of failed tests. */
+const running = new Set<ChildProcess>();
+
+/** Kills (SIGKILL, by PID) every program startProgram started that still runs. */
+export function stopAllPrograms(): void {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  running.clear();
+}
+
 export function startProgram(command: string, args: readonly string[], options: SpawnOptions): Running {
   const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.on("close", () => running.delete(child));
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
