@@ -5,7 +5,8 @@
 import { closeSync, fstatSync, writeSync } from "node:fs";
 import { errno } from "./errno.js";
 import type { LayerSupervisor, Notification } from "./supervisor.js";
-import { connectSocket, getFd, readMemory, waitConnected } from "./target.js";
+import { takeSocket } from "./take-socket.js";
+import { connectSocket, readMemory, waitConnected } from "./target.js";
 
 /** Largest payload taken in one answer; a stream send may return short, callers loop. */
 const MAX_PAYLOAD = 1 << 20;
@@ -40,13 +41,8 @@ export function readSendPayload(n: Notification): Buffer {
  */
 export function redirectFastOpen(supervisor: LayerSupervisor, n: Notification, ip: string, port: number): boolean {
   if (n.fd === undefined) throw new Error(`${n.syscall} carries no socket`);
-  let fd: number;
-  try {
-    fd = getFd(n.pid, n.fd);
-  } catch {
-    supervisor.respond(n, { continue: true });
-    return false;
-  }
+  const fd = takeSocket(supervisor, n, n.fd);
+  if (fd === undefined) return false;
   try {
     let payload: Buffer;
     try {

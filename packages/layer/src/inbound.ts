@@ -7,6 +7,7 @@ import { check } from "./errno.js";
 import { addon } from "./native.js";
 import { parseSockaddr, sockaddr } from "./sockaddr.js";
 import type { LayerSupervisor, Notification } from "./supervisor.js";
+import { takeSocket } from "./take-socket.js";
 import { getFd, socketInfo } from "./target.js";
 
 /**
@@ -26,13 +27,8 @@ export function bindElsewhere(
   opts: { acceptOnBehalf?: boolean } = {},
 ): number | undefined {
   if (n.syscall !== "bind" || n.fd === undefined || n.addr === undefined) throw new Error(`${n.syscall} is not a bind with an address`);
-  let fd: number;
-  try {
-    fd = getFd(n.pid, n.fd);
-  } catch {
-    supervisor.respond(n, { continue: true });
-    return undefined;
-  }
+  const fd = takeSocket(supervisor, n, n.fd);
+  if (fd === undefined) return undefined;
   try {
     const r = addon().bindSocket(fd, ip, port);
     if (r < 0) {

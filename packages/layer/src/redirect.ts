@@ -6,7 +6,8 @@ import { readSendPayload } from "./fastopen.js";
 import { addon } from "./native.js";
 import { sockaddr } from "./sockaddr.js";
 import type { LayerSupervisor, NameAnswer, Notification } from "./supervisor.js";
-import { connectSocket, getFd, readMemory, socketInfo, writeMemory } from "./target.js";
+import { takeSocket } from "./take-socket.js";
+import { connectSocket, readMemory, socketInfo, writeMemory } from "./target.js";
 
 /**
  * Connects the target's socket to ip:port instead of the address it asked for,
@@ -25,14 +26,8 @@ export function redirectConnect(
   names: { peer?: NameAnswer; local?: NameAnswer } = {},
 ): boolean {
   if (n.fd === undefined) throw new Error(`${n.syscall} carries no socket`);
-  let fd: number;
-  try {
-    fd = getFd(n.pid, n.fd);
-  } catch {
-    // The process died, or the fd is not there any more: let the kernel say so.
-    supervisor.respond(n, { continue: true });
-    return false;
-  }
+  const fd = takeSocket(supervisor, n, n.fd);
+  if (fd === undefined) return false;
   try {
     let state: "connected" | "in-progress";
     try {
@@ -86,13 +81,8 @@ export function answerName(supervisor: LayerSupervisor, n: Notification, sockadd
  */
 export function redirectSendTo(supervisor: LayerSupervisor, n: Notification, ip: string, port: number): boolean {
   if (n.syscall !== "sendto" || n.fd === undefined || n.addr === undefined) throw new Error(`${n.syscall} is not a sendto with an address`);
-  let fd: number;
-  try {
-    fd = getFd(n.pid, n.fd);
-  } catch {
-    supervisor.respond(n, { continue: true });
-    return false;
-  }
+  const fd = takeSocket(supervisor, n, n.fd);
+  if (fd === undefined) return false;
   try {
     let payload: Buffer;
     try {
