@@ -5,42 +5,12 @@
  * answering the rest, and leave no agent behind.
  */
 import assert from "node:assert/strict";
-import { AGENT_LABEL, configType, openCluster, recordingProgress, startAgentSession, valueOf, type AgentSession, type Cluster, type MirrordConfig } from "@mirrord-ts/core";
+import { openCluster, recordingProgress, startAgentSession, type AgentSession, type Cluster } from "@mirrord-ts/core";
 import { importAgentImage } from "./agent/agent-image.js";
 import { E2E_NAMESPACE, KUBECONFIG_PATH, WORKLOADS, kubectl } from "./cluster/index.js";
+import { agentPodsRunning, configFor, ephemeralAgentsRunning, getFromAnotherPod, waitFor } from "./support/agent-helpers.js";
 
 const { echo, tcpUdpEcho, multi } = WORKLOADS;
-
-function configFor(target: string, extra: Record<string, unknown> = {}): MirrordConfig {
-  return valueOf(configType, { target: { path: target, namespace: E2E_NAMESPACE }, agent: { communication_timeout: 10 }, ...extra });
-}
-
-/** An HTTP GET made from another pod (busybox wget), as cluster traffic to the echo Service. */
-async function getFromAnotherPod(path: string, headers: Record<string, string> = {}): Promise<string> {
-  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["--header", `${k}: ${v}`]);
-  const result = await kubectl(["exec", "-n", E2E_NAMESPACE, `deploy/${tcpUdpEcho.name}`, "--", "wget", "-qO-", ...headerArgs, `http://${echo.name}${path}`]);
-  if (result.code !== 0) throw new Error(`wget failed: ${result.stderr}`);
-  return result.stdout;
-}
-
-async function agentPodsRunning(): Promise<number> {
-  const pods = await kubectl(["get", "pods", "-A", "-l", AGENT_LABEL, "-o", "jsonpath={range .items[*]}{.status.phase}{\"\\n\"}{end}"]);
-  return pods.stdout.split("\n").filter((phase) => phase === "Running" || phase === "Pending").length;
-}
-
-async function ephemeralAgentsRunning(podName: string): Promise<number> {
-  const pod = await kubectl(["get", "pod", "-n", E2E_NAMESPACE, podName, "-o", "jsonpath={range .status.ephemeralContainerStatuses[*]}{.state.running.startedAt}{\"\\n\"}{end}"]);
-  return pod.stdout.split("\n").filter((line) => line !== "").length;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 describe("agent on the real cluster", function () {
   this.timeout(180_000);
@@ -56,7 +26,7 @@ describe("agent on the real cluster", function () {
     describe(`${mode} mode`, () => {
       let session: AgentSession;
       before(async () => {
-        const config = configFor(`deployment/${echo.name}`, { agent: { communication_timeout: 10, ephemeral: mode === "ephemeral" } });
+        const config = configFor(`deployment/${echo.name}`, { ephemeral: mode === "ephemeral" });
         session = await startAgentSession({ cluster, config, progress: recordingProgress(), sessionId: `e2e-${mode}` });
       });
       after(async () => {
@@ -142,10 +112,10 @@ describe("agent on the real cluster", function () {
 
   describe("after every session", () => {
     it("leaves no agent behind: job deleted at once, ephemeral container exits after communication_timeout", async () => {
-      await waitFor("no agent pod running", async () => (await agentPodsRunning()) === 0, 30_000);
+      await waitFor("no agent pod running", async () => (await agentPodsRunning()).length === 0, 30_000);
       const pods = await kubectl(["get", "pods", "-n", E2E_NAMESPACE, "-l", `app=${echo.name}`, "-o", "jsonpath={.items[*].metadata.name}"]);
       for (const pod of pods.stdout.split(" ").filter(Boolean)) {
-        await waitFor(`ephemeral agents of ${pod} to exit`, async () => (await ephemeralAgentsRunning(pod)) === 0, 25_000);
+        await waitFor(`ephemeral agents of ${pod} to exit`, async () => (await ephemeralAgentsRunning(pod)).length === 0, 25_000);
       }
     });
 
