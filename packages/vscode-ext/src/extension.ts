@@ -4,7 +4,6 @@
  * resolves every debug configuration (`*`) with the decisions of ./logic, and shows state,
  * progress and errors. Everything it decides is in ./logic and unit-tested there.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, ResponseError, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -18,7 +17,8 @@ import {
   VerifyConfig,
   type ErrorData,
 } from '@mirrord-ts/core/ide-protocol';
-import { chooseConfigFile, configNamesTarget, decideMirroring, mergeSession, type LaunchConfig } from './logic/launch.js';
+import type { LaunchConfig } from './logic/launch.js';
+import { resolveDebugConfiguration, type ProviderHost } from './logic/provider.js';
 import { namespacePickItems, targetPickItems, type PickAction } from './logic/targets.js';
 import { OPEN_CONFIG, SHOW_LOGS, errorNotification, keyOffset, statusLook } from './logic/ui.js';
 
@@ -113,11 +113,6 @@ class Mirrord {
     this.log.appendLine(`mirroring of debug sessions is ${this.enabled ? 'on' : 'off'} for this workspace`);
   }
 
-  cwdOf(folder: vscode.WorkspaceFolder | undefined, config: LaunchConfig): string {
-    if (typeof config.cwd === 'string' && config.cwd !== '') return config.cwd;
-    return folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-  }
-
   /** The quick-pick: returns a target path, 'targetless', or undefined when dismissed. */
   async pickTarget(cwd: string, configFile: string | undefined): Promise<{ target: string; namespace?: string } | undefined> {
     const client = await this.client();
@@ -151,62 +146,35 @@ class Mirrord {
     }
   }
 
-  /** The DebugConfigurationProvider's work. */
+  /** The DebugConfigurationProvider's work: ./logic/provider.ts with VS Code's UI and the language client. */
   async resolve(folder: vscode.WorkspaceFolder | undefined, config: LaunchConfig, token: vscode.CancellationToken): Promise<LaunchConfig | undefined> {
-    const decision = decideMirroring(config, this.enabled);
-    if (!decision.mirror) {
-      this.log.appendLine(`"${config.name}" (${config.type}): not mirrored — ${decision.why}`);
-      return config;
-    }
-    const cwd = this.cwdOf(folder, config);
-    const configFile = chooseConfigFile(decision, this.context.workspaceState.get<string>(STATE_SELECTED_CONFIG), config);
-    this.log.appendLine(`"${config.name}" (${config.type}): mirrored — ${decision.why}; config ${configFile ?? '(discovered)'}`);
-    let client: LanguageClient;
-    try {
-      client = await this.client();
-    } catch (error) {
-      await this.showError(error);
-      return undefined;
-    }
-    try {
-      const verdict = await client.sendRequest<VerifyConfig.Result>(VerifyConfig.method, { cwd, ...(configFile ? { configFile } : {}) } satisfies VerifyConfig.Params);
-      if (!verdict.ok) {
+    const host: ProviderHost = {
+      toggleOn: this.enabled,
+      selectedConfig: this.context.workspaceState.get<string>(STATE_SELECTED_CONFIG),
+      selectedTarget: this.context.workspaceState.get<string>(STATE_SELECTED_TARGET),
+      folder: folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd(),
+      log: (line) => this.log.appendLine(line),
+      verifyConfig: async (params) => (await this.client()).sendRequest<VerifyConfig.Result>(VerifyConfig.method, params satisfies VerifyConfig.Params),
+      configInvalid: async (verdict) => {
         const first = verdict.errors[0];
         await this.showError(new ResponseError(1001, first?.message ?? 'The config file is invalid.', { kind: 'config', key: first?.key, file: verdict.path ?? undefined, help: first?.help ?? '' } as ErrorData), verdict.path ?? undefined);
-        return undefined;
-      }
-      for (const warning of verdict.warnings) this.log.appendLine(`config warning: ${warning}`);
-      let target = decision.target ?? this.context.workspaceState.get<string>(STATE_SELECTED_TARGET);
-      let namespace = decision.namespace;
-      const configPath = verdict.path === null ? null : resolve(cwd, verdict.path);
-      const named = configNamesTarget(configPath && existsSync(configPath) ? readFileSync(configPath, 'utf8') : undefined, configPath) || !!config.env?.MIRRORD_IMPERSONATED_TARGET;
-      if (!target && !named) {
-        const picked = await this.pickTarget(cwd, configFile);
-        if (!picked) {
-          this.log.appendLine('no target picked: the debug session does not start');
-          return undefined;
-        }
-        target = picked.target;
-        namespace = picked.namespace ?? namespace;
-      }
-      const result = await this.startSession(client, config, { cwd, configFile, target, namespace }, token);
-      if (!result) return undefined;
-      this.running.set(result.sessionId, target ?? 'from config');
-      this.refreshStatus();
-      this.log.appendLine(`session ${result.sessionId}: ${Object.keys(result.env).length} variables${result.launch?.debugServer ? `, debug adapter on port ${result.launch.debugServer}` : ''}`);
-      return mergeSession(config, result);
+      },
+      pickTarget: (cwd, configFile) => this.pickTarget(cwd, configFile),
+      startSession: async (params) => this.startSession(await this.client(), params, token),
+      started: (result, target) => {
+        this.running.set(result.sessionId, target ?? 'from config');
+        this.refreshStatus();
+      },
+    };
+    try {
+      return await resolveDebugConfiguration(config, host);
     } catch (error) {
       await this.showError(error);
       return undefined;
     }
   }
 
-  async startSession(
-    client: LanguageClient,
-    config: LaunchConfig,
-    where: { cwd: string; configFile: string | undefined; target: string | undefined; namespace: string | undefined },
-    token: vscode.CancellationToken,
-  ): Promise<StartSession.Result | undefined> {
+  async startSession(client: LanguageClient, params: StartSession.Params, token: vscode.CancellationToken): Promise<StartSession.Result | undefined> {
     const workDoneToken = `mirrord-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'mirrord', cancellable: true }, async (progress, cancel) => {
       const source = new vscode.CancellationTokenSource();
@@ -220,16 +188,7 @@ class Mirrord {
         if (value.kind !== 'end') progress.report({ message: value.message, ...(increment !== undefined ? { increment } : {}) });
       });
       try {
-        const params: StartSession.Params = {
-          cwd: where.cwd,
-          debugType: config.type,
-          workDoneToken,
-          ...(where.configFile ? { configFile: where.configFile } : {}),
-          ...(where.target ? { target: where.target } : {}),
-          ...(where.namespace ? { namespace: where.namespace } : {}),
-          ...(config.type === 'go' && typeof config.dlvToolPath === 'string' ? { executable: config.dlvToolPath } : {}),
-        };
-        return await client.sendRequest<StartSession.Result>(StartSession.method, params, source.token);
+        return await client.sendRequest<StartSession.Result>(StartSession.method, { ...params, workDoneToken } satisfies StartSession.Params, source.token);
       } catch (error) {
         if (source.token.isCancellationRequested) {
           this.log.appendLine('starting the session was cancelled');
