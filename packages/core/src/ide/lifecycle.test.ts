@@ -226,6 +226,22 @@ describe('ide-server session lifecycle (in-process, sessions with injected fault
     assert.deepEqual(ended[0], { sessionId: result.sessionId, reason: 'debuggeeExited' });
   });
 
+  it('go with args (GoLand): dlv runs with the IDE\'s arguments under the launcher and its JSON-RPC port is returned', async () => {
+    const seen: string[][] = [];
+    const fake = fakeSession((command, args) => {
+      seen.push([command, ...args]);
+      return [process.execPath, ['-e', `console.log('API server listening at: 127.0.0.1:45998'); setTimeout(() => {}, 60000);`]];
+    });
+    starter = async () => fake.session;
+    const args = ['--listen=127.0.0.1:0', '--headless=true', '--api-version=2', 'exec', '/ws/app', '--', 'serve'];
+    const result = await client.sendRequest<StartSession.Result>(StartSession.method, { cwd: workspace, debugType: 'go', executable: '/opt/dlv', args });
+    assert.deepEqual(seen, [['/opt/dlv', ...args]]);
+    assert.equal(result.launch?.debugServer, 45998);
+    assert.equal(result.env.LD_PRELOAD, undefined);
+    await client.sendRequest(StopSession.method, { sessionId: result.sessionId });
+    assert.equal(fake.closes, 1);
+  });
+
   it('go with the real Delve: `dlv dap --listen 127.0.0.1:0` is started and its port returned', async function () {
     const dlv = ['/var/cache/mirrord-ts/dlv-1.27.2/dlv', join(process.env.HOME ?? '', 'go/bin/dlv')].find((p) => existsSync(p)) ?? whichDlv();
     if (!dlv) this.skip();

@@ -114,6 +114,11 @@ export namespace StartSession {
     readonly debugType: DebugType;
     /** The executable the IDE will start (for `go`: the dlv to run under the layer). */
     readonly executable?: string;
+    /**
+     * The executable's arguments. For `go`: dlv's arguments when the IDE speaks Delve's own
+     * JSON-RPC API (GoLand: `--listen=127.0.0.1:0 --headless=true --api-version=2 exec <binary>`);
+     * without them the server starts `dlv dap --listen 127.0.0.1:0` (VS Code).
+     */
     readonly args?: string[];
     /** LSP work-done token the client created; without it the server creates one if the client supports work-done progress. */
     readonly workDoneToken?: string | number;
@@ -121,7 +126,7 @@ export namespace StartSession {
   export interface Launch {
     readonly executable?: string;
     readonly args?: string[];
-    /** Port on 127.0.0.1 of a debug adapter the server started under the layer (Go: `dlv dap`); VS Code's `debugServer` attribute. */
+    /** Port on 127.0.0.1 of a debug adapter the server started under the layer (Go: `dlv dap`, or dlv's JSON-RPC server when `args` were given); VS Code's `debugServer` attribute, GoLand's "Go Remote". */
     readonly debugServer?: number;
   }
   export interface Result {

@@ -344,10 +344,17 @@ export class IdeServer {
     });
   }
 
-  /** Go: `dlv dap` under the layer's launcher, so a static debuggee (its child) inherits the filter. */
+  /**
+   * Go: Delve under the layer's launcher, so a static debuggee (its child) inherits the filter.
+   * Without `args` it is `dlv dap --listen 127.0.0.1:0` (VS Code speaks DAP); with `args` it is
+   * dlv with the IDE's own arguments, e.g. GoLand's headless JSON-RPC server
+   * (`--listen=127.0.0.1:0 --headless=true --api-version=2 exec <binary>`). Either way the port
+   * dlv prints ("… server listening at: 127.0.0.1:<port>") is returned as `debugServer`.
+   */
   async #startDlv(managed: ManagedSession, session: Session, params: StartSession.Params): Promise<number> {
     const dlv = params.executable || 'dlv';
-    const [launcher, argv] = session.intercept.launcherArgv(dlv, ['dap', '--listen', '127.0.0.1:0']);
+    const dlvArgs = Array.isArray(params.args) && params.args.length > 0 ? params.args.map(String) : ['dap', '--listen', '127.0.0.1:0'];
+    const [launcher, argv] = session.intercept.launcherArgv(dlv, dlvArgs);
     const child = spawn(launcher, argv, { cwd: this.#cwd(params.cwd), env: { ...session.programEnv(this.#options.env) }, stdio: ['ignore', 'pipe', 'pipe'] });
     managed.adapter = child;
     child.stderr?.on('data', (chunk: Buffer) => this.#log(`session ${managed.id}: dlv: ${chunk.toString().trimEnd()}`));
