@@ -24,6 +24,7 @@ export class DapClient {
         this.#buffer = this.#buffer.subarray(headerEnd + 4 + length);
         if (message.type === "event") this.events.push({ event: message.event!, body: message.body });
         if (message.type === "response") this.#waiting.get(message.request_seq!)?.(message as unknown as DapResponse);
+        if (message.type === "request") this.#reverseRequest(message as unknown as { seq: number; command: string; arguments?: unknown });
       }
     });
   }
@@ -50,6 +51,30 @@ export class DapClient {
         else reject(new Error(`DAP ${command} failed: ${response.message ?? ""}`));
       });
     });
+  }
+
+  /** Reverse requests (runInTerminal, startDebugging) are refused, as by a client without those capabilities. */
+  #reverseRequest(request: { seq: number; command: string }): void {
+    const payload = Buffer.from(JSON.stringify({ seq: this.#seq++, type: "response", request_seq: request.seq, command: request.command, success: false, message: `${request.command} is not supported by this client` }));
+    this.socket.write(Buffer.concat([Buffer.from(`Content-Length: ${payload.length}\r\n\r\n`), payload]));
+  }
+
+  /** The body of the first `event` at index `from` or later in `events`, and its index. */
+  async nextEvent<T = unknown>(event: string, from: number, timeoutMs = 30_000, match: (body: T) => boolean = () => true): Promise<{ body: T; index: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (let i = from; i < this.events.length; i++) {
+        const e = this.events[i]!;
+        if (e.event === event && match(e.body as T)) return { body: e.body as T, index: i };
+      }
+      if (Date.now() > deadline) throw new Error(`no DAP "${event}" event in ${timeoutMs} ms (after #${from}: ${this.events.slice(from).map((e) => e.event).join(", ")})`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Everything the adapter sent as `output` events (the debuggee's stdout/stderr under internalConsole). */
+  output(): string {
+    return this.events.filter((e) => e.event === "output").map((e) => (e.body as { output?: string }).output ?? "").join("");
   }
 
   async waitForEvent(event: string, timeoutMs = 30_000): Promise<void> {
