@@ -3,7 +3,7 @@
  * the e2e image builder and imported into the test cluster under the name core uses by
  * default, so sessions started by the CLI, `ext` and the IDE server find it.
  *
- * Contents: node and its libraries, the agent bundle, iptables (nft backend, its
+ * Contents: node and its libraries, the agent bundle and its steal gate, iptables (nft backend, its
  * extension modules), busybox (sh, grep, nsenter) and /app/enter-container, the entry of
  * job mode that finds the target container's process on the node and enters its network
  * namespace before the agent starts.
@@ -15,6 +15,8 @@ import { buildAndImportImages, busyboxEntries, executableWithLibraries, type Ima
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const AGENT_BUNDLE = path.join(repoRoot, "packages/agent/dist/agent.js");
+/** The steal gate, a static binary the agent finds next to its bundle. */
+export const AGENT_GATE = path.join(repoRoot, "packages/agent/dist/nfq-gate");
 /** Must equal core's DEFAULT_AGENT_IMAGE (mirrord-ts.local/agent:<version>); the test checks it. */
 export const AGENT_IMAGE = `mirrord-ts.local/agent:${(JSON.parse(readFileSync(path.join(repoRoot, "packages/core/package.json"), "utf8")) as { version: string }).version}`;
 
@@ -41,7 +43,9 @@ exec nsenter -t "$pid" -n -- "$@" --target-pid "$pid"
 `;
 
 export async function agentImageSpec(): Promise<ImageSpec> {
-  if (!existsSync(AGENT_BUNDLE)) throw new Error(`${AGENT_BUNDLE} is missing: run \`pnpm --filter @mirrord-ts/agent build\` first.`);
+  for (const built of [AGENT_BUNDLE, AGENT_GATE]) {
+    if (!existsSync(built)) throw new Error(`${built} is missing: run \`pnpm --filter @mirrord-ts/agent build\` first.`);
+  }
   const entries: ImageEntry[] = [
     ...busyboxEntries(),
     { kind: "symlink", imagePath: "/bin/nsenter", target: "busybox" },
@@ -54,6 +58,7 @@ export async function agentImageSpec(): Promise<ImageSpec> {
       .filter((f) => f.endsWith(".so"))
       .map((f): ImageEntry => ({ kind: "file", hostPath: path.join(XTABLES_DIR, f), imagePath: path.join(XTABLES_DIR, f), mode: 0o644 })),
     { kind: "file", hostPath: AGENT_BUNDLE, imagePath: "/app/agent.js", mode: 0o644 },
+    { kind: "file", hostPath: AGENT_GATE, imagePath: "/app/nfq-gate", mode: 0o755 },
     { kind: "content", content: ENTER_CONTAINER_SCRIPT, imagePath: "/app/enter-container", mode: 0o755 },
     { kind: "content", content: "root:x:0:0:root:/root:/bin/sh\n", imagePath: "/etc/passwd", mode: 0o644 },
     { kind: "content", content: "root:x:0:\n", imagePath: "/etc/group", mode: 0o644 },

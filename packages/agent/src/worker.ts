@@ -13,6 +13,7 @@ import { lookupHost } from "./dns/lookup.js";
 import { probeSources } from "./incoming/probe-sources.js";
 import { IncomingTraffic } from "./incoming/service.js";
 import { AgentRedirects, Iptables } from "./lifecycle/iptables.js";
+import { startGate } from "./lifecycle/nfq-gate.js";
 import { SessionRegistry } from "./lifecycle/sessions.js";
 import { Log } from "./log.js";
 import { connectTcpHandler } from "./outgoing/tcp.js";
@@ -32,7 +33,14 @@ export async function runWorker(args: AgentArgs): Promise<void> {
   const log = new Log(`agent ${args.agentId} worker`, args.logLevel);
   const iptables = new Iptables(args.iptables);
   const excluded = probeSources(args.excludeSources);
-  const redirects = new AgentRedirects(iptables, args.agentId, args.agentGid, excluded, (reason) =>
+  const started = await startGate(args.agentId);
+  if (started.gate) {
+    // Without the gate the stolen ports would silently fall through to the app.
+    started.process.on("exit", (code, signal) => shutdown(`the steal gate exited (${signal ?? `code ${code}`})`, 70));
+  } else {
+    log.info(`stolen ports use plain REDIRECT rules (until the next agent sweeps them, a killed agent's rules would refuse connections): no NFQUEUE gate: ${started.reason}`);
+  }
+  const redirects = new AgentRedirects(iptables, args.agentId, args.agentGid, excluded, started.gate, (reason) =>
     log.info(`IPv6 traffic is not redirected: ${reason}`),
   );
   let exiting = false;
@@ -94,5 +102,6 @@ export async function runWorker(args: AgentArgs): Promise<void> {
   );
   const ready: ReadyLine = { event: "ready", agentId: args.agentId, port, pid: process.pid };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
-  log.info(`serving on ${args.listenHost}:${port}; communication timeout ${args.communicationTimeoutMs} ms; target pid ${args.targetPid ?? "none"}; never redirected: ${excluded.join(", ") || "nothing"}`);
+  const gated = started.gate ? `gated by NFQUEUE ${started.gate.queue}` : "not gated";
+  log.info(`serving on ${args.listenHost}:${port}; communication timeout ${args.communicationTimeoutMs} ms; target pid ${args.targetPid ?? "none"}; never redirected: ${excluded.join(", ") || "nothing"}; steal ${gated}`);
 }

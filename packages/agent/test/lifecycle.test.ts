@@ -34,7 +34,8 @@ describe("agent in a network namespace: lifecycle and cleanup", function () {
   before(async () => {
     ns = TestNetns.create(14);
     const app = ns.spawn(process.execPath, [fixture("http-app.mjs"), "80"]);
-    await waitFor("the app", () => app.output().includes("listening"));
+    const app8080 = ns.spawn(process.execPath, [fixture("http-app.mjs"), "8080"]);
+    await waitFor("the apps", () => app.output().includes("listening") && app8080.output().includes("listening"));
   });
 
   afterEach(() => {
@@ -44,7 +45,7 @@ describe("agent in a network namespace: lifecycle and cleanup", function () {
 
   after(() => ns?.destroy());
 
-  const ourChains = (): string[] => ns.natRules().split("\n").filter((l) => l.includes("MIRRORD_TS_"));
+  const ourChains = (): string[] => ns.agentTables().split("\n").filter((l) => l.includes("MIRRORD_TS_"));
 
   /** A client in its own process that steals port 80; resolves once it steals. */
   async function startClientProcess(agent: RunningAgent): Promise<ChildProcess> {
@@ -133,14 +134,19 @@ describe("agent in a network namespace: lifecycle and cleanup", function () {
     const dead = await startAgent(ns, ["--communication-timeout", "30"]);
     const deadClient = await AgentConnection.connect(dead.address);
     connections.push(deadClient);
-    await deadClient.steal(8080, { onConnection: (c) => c.end() });
+    const answer = Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nstolen");
+    await deadClient.steal(8080, { onConnection: (c) => c.onData(() => (c.write(answer), c.end())) });
+    assert.equal((await http1(`http://${ns.podIp}:8080/before`)).body, "stolen", "the dead-to-be agent steals port 8080");
     // Both processes die at once: nobody is left to clean up.
     process.kill(dead.ready.pid, "SIGKILL");
     process.kill(dead.child.pid!, "SIGKILL");
     await waitFor("the dead agent's processes to go", () => !alive(dead.ready.pid) && !alive(dead.child.pid!));
     const deadId = dead.ready.agentId;
     const liveId = live.ready.agentId;
-    assert.ok(ourChains().some((l) => l.includes(deadId)), "the dead agent's chains are left behind");
+    const leftovers = ourChains().filter((l) => l.includes(deadId));
+    assert.ok(leftovers.some((l) => l.includes("NFQUEUE") && l.includes("--queue-bypass")), `the dead agent's gated chains are left behind: ${leftovers.join(" | ")}`);
+    // Its gate died with it, so its leftover rules let the port through to the app at once.
+    assert.equal((await http1(`http://${ns.podIp}:8080/stale`)).body, "app GET /stale ");
 
     const fresh = await startAgent(ns, ["--communication-timeout", "30"]);
     await waitFor("the sweep", () => !ourChains().some((l) => l.includes(deadId)), 5000);

@@ -55,7 +55,7 @@ describe("agent in a network namespace: mirror", function () {
       else if (message.message === "data" && message.data) copies.set(message.data.connectionId, (copies.get(message.data.connectionId) ?? "") + message.data.data.toString());
       else if (message.message === "closed" && message.closed) closed.add(message.closed.connectionId);
     });
-    assert.match(ns.natRules(), /--dport 80 -j REDIRECT/);
+    assert.match(ns.natRules(), /--dport 80 -m mark --mark 0x10000000\/0x10000000 -j REDIRECT/);
 
     const start = process.hrtime.bigint();
     const { answers, ms: requestsMs } = await load(total, concurrency, "m");

@@ -100,6 +100,11 @@ export class TestNetns {
     return this.exec("iptables-save", ["-t", "nat"]) + this.exec("ip6tables-save", ["-t", "nat"]);
   }
 
+  /** nat and mangle of both families: every table an agent puts rules in. */
+  agentTables(): string {
+    return this.natRules() + this.exec("iptables-save", ["-t", "mangle"]) + this.exec("ip6tables-save", ["-t", "mangle"]);
+  }
+
   destroy(): void {
     for (const child of this.processes) {
       // `ip netns exec` execs the command, so the child's pid is the process itself.

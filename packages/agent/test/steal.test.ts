@@ -59,7 +59,7 @@ describe("agent in a network namespace: steal", function () {
         });
       },
     });
-    assert.match(ns.natRules(), /--dport 80 -j REDIRECT/);
+    assert.match(ns.natRules(), /--dport 80 -m mark --mark 0x10000000\/0x10000000 -j REDIRECT/);
     assert.equal((await http1(`${app}/a`)).body, "local-whole /a");
     // The kubelet probes from the node's address, which the agent excludes.
     assert.equal((await http1(`${app}/healthz`, { localAddress: ns.nodeIp })).body, "app GET /healthz ");
@@ -225,7 +225,7 @@ describe("agent in a network namespace: steal", function () {
 
   it("steals over IPv6 too, and passes non-matching IPv6 requests to the app", async () => {
     steal = await client!.steal(80, { onRequest: (r) => ({ status: 200, headers: [], body: Buffer.from(`local6 ${r.path} ${r.remote?.ip}`) }) }, { headerRegex: "^x-filter: yes$" });
-    assert.match(ns.natRules(), /\*nat[^]*MIRRORD_TS_\w+_PRE -p tcp -m tcp --dport 80 -j REDIRECT[^]*\*nat[^]*MIRRORD_TS_\w+_PRE -p tcp -m tcp --dport 80 -j REDIRECT/);
+    assert.match(ns.natRules(), /\*nat[^]*MIRRORD_TS_\w+_PRE -p tcp -m tcp --dport 80 -m mark --mark 0x10000000\/0x10000000 -j REDIRECT[^]*\*nat[^]*MIRRORD_TS_\w+_PRE -p tcp -m tcp --dport 80 -m mark --mark 0x10000000\/0x10000000 -j REDIRECT/);
     const app6 = `http://[${ns.podIp6}]`;
     assert.equal((await http1(`${app6}/v6`, { headers: { "x-filter": "yes" } })).body, `local6 /v6 ${ns.hostIp6}`);
     assert.equal((await http1(`${app6}/v6`, { headers: { "x-filter": "no" } })).body, "app GET /v6 ");

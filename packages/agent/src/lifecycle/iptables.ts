@@ -1,14 +1,21 @@
 /**
- * The agent's nat rules. Each agent owns two chains named after its id,
+ * The agent's rules. Each agent owns two chains named after its id,
  * MIRRORD_TS_<id>_PRE (jumped to from PREROUTING: traffic from outside the pod) and
  * MIRRORD_TS_<id>_OUT (from OUTPUT: traffic from inside the pod to one of its own
- * addresses). The id is also the name of the agent's liveness lock (liveness-lock.ts),
+ * addresses), in the nat table and, when its steal is gated (nfq-gate.ts), the same two in
+ * the mangle table. The id is also the name of the agent's liveness lock (liveness-lock.ts),
  * so a later agent can tell which chains belong to agents that no longer run.
+ *
+ * Gated steal: mangle sends the SYN of a stolen port to the agent's NFQUEUE with
+ * --queue-bypass, the gate marks it, and nat REDIRECTs only marked packets. A dead agent's
+ * queue has no listener, so its leftover rules let every connection through to the app.
  */
 import { execFileSync } from "node:child_process";
-
 export const CHAIN_PREFIX = "MIRRORD_TS_";
 const CHAIN_PATTERN = /^:(MIRRORD_TS_([0-9a-f]{8})_(?:PRE|OUT)) /gm;
+/** The tables an agent may have chains in. */
+export const AGENT_TABLES = ["nat", "mangle"] as const;
+export type AgentTable = (typeof AGENT_TABLES)[number];
 
 export interface AgentChains {
   prerouting: string;
@@ -24,7 +31,7 @@ export class IptablesError extends Error {
   override readonly name = "IptablesError";
 }
 
-/** Runs one iptables binary (and its -save companion) against the nat table. */
+/** Runs one iptables binary (and its -save/-restore companions) against one table at a time. */
 export class Iptables {
   constructor(readonly binary: string) {}
 
@@ -33,32 +40,32 @@ export class Iptables {
     return new Iptables(this.binary.replace(/iptables(?!.*iptables)/, "ip6tables"));
   }
 
-  nat(args: readonly string[]): void {
+  run(table: AgentTable, args: readonly string[]): void {
     try {
       // -w: wait for the xtables lock instead of failing when another agent holds it.
-      execFileSync(this.binary, ["-w", "5", "-t", "nat", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+      execFileSync(this.binary, ["-w", "5", "-t", table, ...args], { stdio: ["ignore", "ignore", "pipe"] });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-      throw new IptablesError(`${this.binary} -t nat ${args.join(" ")} failed: ${stderr || (error as Error).message}`);
+      throw new IptablesError(`${this.binary} -t ${table} ${args.join(" ")} failed: ${stderr || (error as Error).message}`);
     }
   }
 
-  /** Like nat(), but false instead of an error (for deletes of what may be gone). */
-  tryNat(args: readonly string[]): boolean {
+  /** Like run(), but false instead of an error (for deletes of what may be gone). */
+  tryRun(table: AgentTable, args: readonly string[]): boolean {
     try {
-      this.nat(args);
+      this.run(table, args);
       return true;
     } catch {
       return false;
     }
   }
 
-  saveNat(): string {
-    return execFileSync(`${this.binary}-save`, ["-t", "nat"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  save(table: AgentTable): string {
+    return execFileSync(`${this.binary}-save`, ["-t", table], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   }
 
-  /** Applies a nat batch atomically without flushing the rest (-n); false if it failed. */
-  restoreNat(batch: string): boolean {
+  /** Applies a batch atomically without flushing the rest (-n); false if it failed. */
+  restore(batch: string): boolean {
     try {
       execFileSync(`${this.binary}-restore`, ["-w", "5", "-n"], { input: batch, stdio: ["pipe", "ignore", "ignore"] });
       return true;
@@ -75,12 +82,16 @@ export function agentIdsWithChains(saveOutput: string): Set<string> {
   return ids;
 }
 
-/** Removes an agent's jumps and chains; safe to repeat, and quiet about what is gone. */
+/** Removes an agent's jumps and chains from every table; safe to repeat, and quiet about what is gone. */
 export function removeAgentChains(iptables: Iptables, agentId: string): void {
+  for (const table of AGENT_TABLES) removeAgentChainsIn(iptables, table, agentId);
+}
+
+function removeAgentChainsIn(iptables: Iptables, table: AgentTable, agentId: string): void {
   const chains = agentChains(agentId);
   let saved: string | undefined;
   try {
-    saved = iptables.saveNat();
+    saved = iptables.save(table);
   } catch {
     // no -save binary: fall back to plain deletes below
   }
@@ -89,18 +100,18 @@ export function removeAgentChains(iptables: Iptables, agentId: string): void {
     if (ours.length === 0) return;
     // One atomic batch: the jumps (as many as there are), then the chains.
     const jumps = saved.split("\n").filter((line) => ours.some((chain) => line.endsWith(` -j ${chain}`)) && /^-A (PREROUTING|OUTPUT) /.test(line));
-    const batch = ["*nat", ...jumps.map((line) => line.replace(/^-A /, "-D ")), ...ours.map((c) => `-F ${c}`), ...ours.map((c) => `-X ${c}`), "COMMIT", ""];
-    if (iptables.restoreNat(batch.join("\n"))) return;
+    const batch = [`*${table}`, ...jumps.map((line) => line.replace(/^-A /, "-D ")), ...ours.map((c) => `-F ${c}`), ...ours.map((c) => `-X ${c}`), "COMMIT", ""];
+    if (iptables.restore(batch.join("\n"))) return;
   }
   for (const [builtin, chain] of [
     ["PREROUTING", chains.prerouting],
     ["OUTPUT", chains.output],
   ] as const) {
-    while (iptables.tryNat(["-D", builtin, "-j", chain])) {
+    while (iptables.tryRun(table, ["-D", builtin, "-j", chain])) {
       // a chain may have been jumped to more than once after a crash mid-setup
     }
-    iptables.tryNat(["-F", chain]);
-    iptables.tryNat(["-X", chain]);
+    iptables.tryRun(table, ["-F", chain]);
+    iptables.tryRun(table, ["-X", chain]);
   }
 }
 
@@ -110,7 +121,17 @@ export function removeAgentChains(iptables: Iptables, agentId: string): void {
  */
 export async function sweepStaleChains(iptables: Iptables, isAlive: (agentId: string) => Promise<boolean>): Promise<string[]> {
   const removed: string[] = [];
-  for (const id of agentIdsWithChains(iptables.saveNat())) {
+  const ids = new Set<string>();
+  for (const table of AGENT_TABLES) {
+    let saved = "";
+    try {
+      saved = iptables.save(table);
+    } catch (error) {
+      if (table === "nat") throw error;
+    }
+    for (const id of agentIdsWithChains(saved)) ids.add(id);
+  }
+  for (const id of ids) {
     if (await isAlive(id)) continue;
     removeAgentChains(iptables, id);
     removed.push(id);
@@ -118,12 +139,18 @@ export async function sweepStaleChains(iptables: Iptables, isAlive: (agentId: st
   return removed;
 }
 
+/** The agent's NFQUEUE gate (nfq-gate.ts): its queue, and the mark bit it sets on what it passes. */
+export interface StealGate {
+  queue: number;
+  mark: number;
+}
+
 /**
  * This agent's redirects: `port` → `toPort` (the agent's listener for that port), for IPv4
  * and, where the namespace and the image have it, IPv6. The first rules of each chain are
  * the exclusions: sources that must never be redirected (the node: kubelet probes) and, on
  * OUTPUT, the agent's own sockets (its gid), so its connections to the original port reach
- * the app.
+ * the app. With a gate, the redirects apply only while the gate runs.
  */
 export class AgentRedirects {
   private readonly families: FamilyRedirects[];
@@ -134,10 +161,11 @@ export class AgentRedirects {
     agentId: string,
     agentGid: number,
     excludeSources: readonly string[],
+    readonly gate: StealGate | undefined,
     onIpv6Unavailable: (reason: string) => void = () => {},
   ) {
-    const v4 = new FamilyRedirects(iptables, agentId, agentGid, excludeSources.filter((s) => !s.includes(":")), true);
-    const v6 = new FamilyRedirects(iptables.ipv6(), agentId, agentGid, excludeSources.filter((s) => s.includes(":")), false, onIpv6Unavailable);
+    const v4 = new FamilyRedirects(iptables, agentId, agentGid, excludeSources.filter((s) => !s.includes(":")), gate, true);
+    const v6 = new FamilyRedirects(iptables.ipv6(), agentId, agentGid, excludeSources.filter((s) => s.includes(":")), gate, false, onIpv6Unavailable);
     this.families = [v4, v6];
   }
 
@@ -166,12 +194,14 @@ export function bothFamilies(iptables: Iptables): Iptables[] {
   return [iptables, iptables.ipv6()];
 }
 
+type Rule = { table: AgentTable; chain: string; spec: string[] };
+
 /** One address family's chains. An optional family that fails to set up is skipped from then on. */
 class FamilyRedirects {
   private readonly chains: AgentChains;
   private readonly agentId: string;
   private created = false;
-  private readonly active = new Map<number, number>();
+  private readonly active = new Map<number, Rule[]>();
 
   private unavailable = false;
 
@@ -180,6 +210,7 @@ class FamilyRedirects {
     agentId: string,
     private readonly agentGid: number,
     private readonly excludeSources: readonly string[],
+    private readonly gate: StealGate | undefined,
     private readonly required: boolean,
     private readonly onUnavailable: (reason: string) => void = () => {},
   ) {
@@ -200,18 +231,26 @@ class FamilyRedirects {
       return false;
     }
     if (this.active.has(port)) throw new IptablesError(`Port ${port} is already redirected by this agent.`);
-    this.iptables.nat(["-A", this.chains.prerouting, ...this.preroutingSpec(port, toPort)]);
-    this.iptables.nat(["-A", this.chains.output, ...this.outputSpec(port, toPort)]);
-    this.active.set(port, toPort);
+    const rules = this.rulesFor(port, toPort);
+    const added: Rule[] = [];
+    try {
+      for (const rule of rules) {
+        this.iptables.run(rule.table, ["-A", rule.chain, ...rule.spec]);
+        added.push(rule);
+      }
+    } catch (error) {
+      for (const rule of added) this.iptables.tryRun(rule.table, ["-D", rule.chain, ...rule.spec]);
+      throw error;
+    }
+    this.active.set(port, rules);
     return true;
   }
 
   remove(port: number): void {
-    const toPort = this.active.get(port);
-    if (toPort === undefined) return;
+    const rules = this.active.get(port);
+    if (rules === undefined) return;
     this.active.delete(port);
-    this.iptables.tryNat(["-D", this.chains.prerouting, ...this.preroutingSpec(port, toPort)]);
-    this.iptables.tryNat(["-D", this.chains.output, ...this.outputSpec(port, toPort)]);
+    for (const rule of rules) this.iptables.tryRun(rule.table, ["-D", rule.chain, ...rule.spec]);
   }
 
   removeAll(): void {
@@ -220,14 +259,29 @@ class FamilyRedirects {
     removeAgentChains(this.iptables, this.agentId);
   }
 
-  private preroutingSpec(port: number, toPort: number): string[] {
-    return ["-p", "tcp", "--dport", String(port), "-j", "REDIRECT", "--to-ports", String(toPort)];
-  }
-
-  private outputSpec(port: number, toPort: number): string[] {
-    // Only connections to the pod's own addresses: the app's outgoing calls to port N
-    // elsewhere must not be caught.
-    return ["-p", "tcp", "--dport", String(port), "-m", "addrtype", "--dst-type", "LOCAL", "-j", "REDIRECT", "--to-ports", String(toPort)];
+  /** In the order they are added: with a gate, the queue rules first (nothing is marked yet). */
+  private rulesFor(port: number, toPort: number): Rule[] {
+    const { prerouting, output } = this.chains;
+    const tcp = ["-p", "tcp", "--dport", String(port)];
+    // Only connections to the pod's own addresses on OUTPUT: the app's outgoing calls to
+    // port N elsewhere must not be caught.
+    const local = ["-m", "addrtype", "--dst-type", "LOCAL"];
+    const redirect = ["-j", "REDIRECT", "--to-ports", String(toPort)];
+    if (!this.gate) {
+      return [
+        { table: "nat", chain: prerouting, spec: [...tcp, ...redirect] },
+        { table: "nat", chain: output, spec: [...tcp, ...local, ...redirect] },
+      ];
+    }
+    const bit = `0x${this.gate.mark.toString(16)}/0x${this.gate.mark.toString(16)}`;
+    const queue = ["-m", "mark", "!", "--mark", bit, "-j", "NFQUEUE", "--queue-num", String(this.gate.queue), "--queue-bypass"];
+    const marked = ["-m", "mark", "--mark", bit];
+    return [
+      { table: "mangle", chain: prerouting, spec: [...tcp, "--syn", ...queue] },
+      { table: "mangle", chain: output, spec: [...tcp, "--syn", ...local, ...queue] },
+      { table: "nat", chain: prerouting, spec: [...tcp, ...marked, ...redirect] },
+      { table: "nat", chain: output, spec: [...tcp, ...local, ...marked, ...redirect] },
+    ];
   }
 
   private ensureChains(): void {
@@ -235,13 +289,18 @@ class FamilyRedirects {
     // Leftovers of an attempt that failed halfway would make -N fail: start clean.
     removeAgentChains(this.iptables, this.agentId);
     const { prerouting, output } = this.chains;
-    this.iptables.nat(["-N", prerouting]);
-    for (const source of this.excludeSources) this.iptables.nat(["-A", prerouting, "-s", source, "-j", "RETURN"]);
-    this.iptables.nat(["-N", output]);
-    this.iptables.nat(["-A", output, "-m", "owner", "--gid-owner", String(this.agentGid), "-j", "RETURN"]);
+    const tables: AgentTable[] = this.gate ? ["mangle", "nat"] : ["nat"];
+    for (const table of tables) {
+      this.iptables.run(table, ["-N", prerouting]);
+      if (table === "nat") for (const source of this.excludeSources) this.iptables.run(table, ["-A", prerouting, "-s", source, "-j", "RETURN"]);
+      this.iptables.run(table, ["-N", output]);
+      this.iptables.run(table, ["-A", output, "-m", "owner", "--gid-owner", String(this.agentGid), "-j", "RETURN"]);
+    }
     // Insert the jumps last, so no packet meets a half-built chain.
-    this.iptables.nat(["-I", "PREROUTING", "1", "-j", prerouting]);
-    this.iptables.nat(["-I", "OUTPUT", "1", "-j", output]);
+    for (const table of tables) {
+      this.iptables.run(table, ["-I", "PREROUTING", "1", "-j", prerouting]);
+      this.iptables.run(table, ["-I", "OUTPUT", "1", "-j", output]);
+    }
     this.created = true;
   }
 }
