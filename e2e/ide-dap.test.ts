@@ -398,8 +398,6 @@ describe("F5 at the debug-adapter level: debugpy and Delve (static, cgo) stop on
           args: [String(echo.port), echo.onlyVar[0]],
           cwd: work,
           dlvToolPath: DLV,
-          // The debuggee's output as DAP output events (as the debug console shows it).
-          outputMode: "remote",
           mirrord: cgo ? true : { target: `deployment/${echo.name}` },
         },
         source,
@@ -408,6 +406,7 @@ describe("F5 at the debug-adapter level: debugpy and Delve (static, cgo) stop on
         shows: (v) => `"${v}"`,
         checkResolved: (config) => {
           assert.equal(typeof config.debugServer, "number", "the server started dlv dap and gave its port");
+          assert.equal(config.outputMode, "remote", "the debuggee's output comes to the client as output events");
           assert.equal(config.env?.LD_PRELOAD, undefined, "dlv's child inherits the filter; no LD_PRELOAD for Go");
           assert.ok(descendantsOf(ide!.child.pid!).some((pid) => {
             try {

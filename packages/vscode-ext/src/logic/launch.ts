@@ -114,7 +114,13 @@ export function mergeSession(config: LaunchConfig, result: StartSession.Result):
     env.__MIRRORD_EXT_INJECTED = 'true';
     merged.env = env;
   }
-  if (result.launch?.debugServer !== undefined) merged.debugServer = result.launch.debugServer;
+  if (result.launch?.debugServer !== undefined) {
+    merged.debugServer = result.launch.debugServer;
+    // Delve started by the server writes the debuggee's output to its own stdout, which only the
+    // server's log sees; `outputMode: "remote"` has it sent as DAP output events instead, so the
+    // Debug Console shows it as when the Go extension starts dlv itself.
+    if (config.type === 'go' && config.outputMode === undefined) merged.outputMode = 'remote';
+  }
   if (result.launch?.executable !== undefined) merged.program = result.launch.executable;
   return merged;
 }

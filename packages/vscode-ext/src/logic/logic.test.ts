@@ -75,6 +75,11 @@ describe('vscode-ext logic: merging the session into the configuration', () => {
     assert.equal(merged.debugServer, 41234);
     assert.equal(merged.env?.DB_HOST, 'db');
   });
+  it('Go: the debuggee\'s output comes to the Debug Console through the server\'s dlv (outputMode remote), unless set', () => {
+    assert.equal(mergeSession(base({ type: 'go' }), { sessionId: 's2', env: {}, launch: { debugServer: 41234 } }).outputMode, 'remote');
+    assert.equal(mergeSession(base({ type: 'go', outputMode: 'local' }), { sessionId: 's2', env: {}, launch: { debugServer: 41234 } }).outputMode, 'local');
+    assert.equal(mergeSession(base({ type: 'node' }), result).outputMode, undefined);
+  });
 });
 
 describe('vscode-ext logic: target quick-pick', () => {
