@@ -2,15 +2,16 @@
  * Incoming mirror under load and pause of a queue consumer on the real cluster, through core's
  * API (issue 4, acceptance 4 and 5): 1,000 requests from another pod to the echo Service all
  * get the pod's own answers while the session's mirror receives a copy of every one; a paused
- * queue-reader replica consumes nothing (its process is stopped, seen from the host) while the
- * other replicas do, consumes again after resume, and is thawed when the session closes
- * without resuming it. Both spawn modes.
+ * queue-reader replica consumes nothing (seen from the host: its process is stopped by the job
+ * agent, its cgroup frozen by the ephemeral one) while the other replicas do, consumes again
+ * after resume, and is thawed when the session closes without resuming it. Both spawn modes;
+ * an ephemeral agent without the SYS_ADMIN that `pause` asks for refuses a pause with a sentence.
  */
 import assert from "node:assert/strict";
 import { openCluster, recordingProgress, startAgentSession, type AgentSession, type Cluster } from "@mirrord-ts/core";
 import { importAgentImage } from "./agent/agent-image.js";
 import { E2E_NAMESPACE, KUBECONFIG_PATH, WORKLOADS } from "./cluster/index.js";
-import { agentLeftovers, configFor, containerMainPid, deleteSessionJobs, podNames, processState, shInAnotherPod, sleep, waitFor } from "./support/agent-helpers.js";
+import { agentLeftovers, configFor, containerMainPid, deleteSessionJobs, podNames, isPaused, shInAnotherPod, sleep, waitFor } from "./support/agent-helpers.js";
 
 const { echo, queueBroker, queueReader } = WORKLOADS;
 const broker = `http://${queueBroker.name}:${queueBroker.port}`;
@@ -60,10 +61,10 @@ describe("agent traffic: mirror under load, pause", function () {
     touchedPods.push(...(await podNames(queueReader.name)).map((pod) => ({ pod, container: queueReader.container })));
   });
 
-  async function start(id: string, target: string, ephemeral: boolean): Promise<AgentSession> {
+  async function start(id: string, target: string, ephemeral: boolean, extra: Record<string, unknown> = {}): Promise<AgentSession> {
     const sessionId = `e2e-traffic-${id}-${Date.now().toString(36)}`;
     sessionIds.push(sessionId);
-    const session = await startAgentSession({ cluster, config: configFor(target, { ephemeral }), progress: recordingProgress(), sessionId });
+    const session = await startAgentSession({ cluster, config: configFor(target, { ephemeral }, extra), progress: recordingProgress(), sessionId });
     sessions.push(session);
     return session;
   }
@@ -133,33 +134,35 @@ describe("agent traffic: mirror under load, pause", function () {
       });
 
       if (mode === "ephemeral") {
-        // Known defect: the ephemeral agent shares the target container's PID namespace, where the
-        // target is PID 1, and the kernel drops SIGSTOP sent to a namespace's init from inside it:
-        // Pause answers paused=true and the process keeps running. Pending until the agent freezes
-        // another way (cgroup freezer) or refuses the call.
-        it("pause: the paused queue-reader replica consumes nothing … (pending: SIGSTOP to PID 1 of the target's PID namespace is ignored)");
-        return;
+        it("pause without `pause` in the config: the ephemeral agent (no SYS_ADMIN) refuses with a sentence instead of claiming a pause", async () => {
+          const [target] = await podNames(queueReader.name);
+          const pid = await containerMainPid(target!, queueReader.container);
+          const session = await start(`nopause-${mode}`, `pod/${target}`, true);
+          await assert.rejects(session.connection.pause(true), /cannot pause the target: mounting the freezer cgroup hierarchy failed .*CAP_SYS_ADMIN.*agent\.ephemeral: false/);
+          assert.equal(isPaused(pid), false);
+        });
       }
       it("pause: the paused queue-reader replica consumes nothing, consumes again after resume, and is thawed when the session closes", async () => {
         const readers = await podNames(queueReader.name);
         assert.equal(readers.length, queueReader.replicas);
         const target = readers[0]!;
         const pid = await containerMainPid(target, queueReader.container);
-        const session = await start(`pause-${mode}`, `pod/${target}`, false);
+        // `pause: true` in the config is what gives an ephemeral agent the SYS_ADMIN its freezer needs.
+        const session = await start(`pause-${mode}`, `pod/${target}`, mode === "ephemeral", { pause: true });
         const tag = `p${mode[0]}${Date.now().toString(36)}`;
 
         assert.equal(await session.connection.pause(true), true);
-        assert.equal(processState(pid), "T", "the reader's process is stopped");
+        assert.equal(isPaused(pid), true, "the reader's process is stopped");
         // A request in flight at the moment of the freeze may still be dequeued for it; only new messages count.
         await sleep(1000);
         const whilePaused = await consumersOf(await publish(`${tag}-paused`, 20, 100));
         const byTarget = [...whilePaused].filter(([, consumer]) => consumer === target);
         assert.deepEqual(byTarget, [], "the paused replica consumed nothing");
-        assert.equal(processState(pid), "T", "still stopped");
+        assert.equal(isPaused(pid), true, "still stopped");
         console.log(`      pause (${mode}): 20 messages while paused, consumed by ${[...new Set(whilePaused.values())].join(", ")}`);
 
         assert.equal(await session.connection.pause(false), false);
-        assert.notEqual(processState(pid), "T");
+        assert.equal(isPaused(pid), false);
         let resumedAfter = 0;
         await waitFor("the resumed replica to consume", async () => {
           const bodies = await publish(`${tag}-resumed-${resumedAfter}`, 10, 50);
@@ -170,9 +173,9 @@ describe("agent traffic: mirror under load, pause", function () {
 
         // Paused again and the session closed without resuming: the agent continues it.
         assert.equal(await session.connection.pause(true), true);
-        assert.equal(processState(pid), "T");
+        assert.equal(isPaused(pid), true);
         await session.close();
-        await waitFor("the reader to be thawed after the session closed", async () => processState(pid) !== "T", 20_000, 200);
+        await waitFor("the reader to be thawed after the session closed", async () => !isPaused(pid), 20_000, 200);
         let thawedAfter = 0;
         await waitFor("the thawed replica to consume", async () => {
           const bodies = await publish(`${tag}-thawed-${thawedAfter}`, 10, 50);

@@ -4,7 +4,7 @@
  * default, so sessions started by the CLI, `ext` and the IDE server find it.
  *
  * Contents: node and its libraries, the agent bundle and its steal gate, iptables (nft backend, its
- * extension modules), busybox (sh, grep, nsenter) and /app/enter-container, the entry of
+ * extension modules), busybox (sh, grep, nsenter, mount) and /app/enter-container, the entry of
  * job mode that finds the target container's process on the node and enters its network
  * namespace before the agent starts.
  */
@@ -49,6 +49,8 @@ export async function agentImageSpec(): Promise<ImageSpec> {
   const entries: ImageEntry[] = [
     ...busyboxEntries(),
     { kind: "symlink", imagePath: "/bin/nsenter", target: "busybox" },
+    // The ephemeral agent mounts the cgroup freezer hierarchy to pause its target.
+    { kind: "symlink", imagePath: "/bin/mount", target: "busybox" },
     ...(await executableWithLibraries(process.execPath, "/usr/bin/node")),
     ...(await executableWithLibraries("/usr/sbin/xtables-nft-multi")),
     ...["iptables", "iptables-save", "iptables-restore", "ip6tables", "ip6tables-save", "ip6tables-restore"].map(

@@ -157,6 +157,21 @@ export function processState(pid: number): string | undefined {
   }
 }
 
+/** The state of a process's cgroup v1 freezer, read on the host (FROZEN, FREEZING, THAWED). */
+export function freezerState(pid: number): string | undefined {
+  try {
+    const cgroup = /^\d+:(?:[^:]*,)?freezer(?:,[^:]*)?:(.*)$/m.exec(readFileSync(`/proc/${pid}/cgroup`, "utf8"))?.[1];
+    return cgroup === undefined ? undefined : readFileSync(`/sys/fs/cgroup/freezer${cgroup}/freezer.state`, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Paused either way an agent pauses: stopped by SIGSTOP (job agent) or frozen in its cgroup (ephemeral agent). */
+export function isPaused(pid: number): boolean {
+  return processState(pid) === "T" || freezerState(pid) === "FROZEN";
+}
+
 /** The main process of a pod's container, on the host. */
 export async function containerMainPid(pod: string, container: string): Promise<number> {
   const pids = containerPids(await containerId(pod, container));

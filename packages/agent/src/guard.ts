@@ -1,7 +1,7 @@
 /**
  * The guard: the agent's parent process. It holds the liveness lock, sweeps the chains of
  * agents that no longer run, starts the worker (with the agent gid) and, when the worker
- * dies in any way (SIGKILL included), removes this agent's chains and continues the
+ * dies in any way (SIGKILL included), removes this agent's chains and releases a paused
  * target, then exits with the worker's status. Signals to the guard go on to the worker.
  */
 import { spawn } from "node:child_process";
@@ -9,7 +9,7 @@ import type { AgentArgs } from "./args.js";
 import { Iptables, bothFamilies, removeAgentChains, sweepStaleChains } from "./lifecycle/iptables.js";
 import { holdLivenessLock, isAgentAlive } from "./lifecycle/liveness-lock.js";
 import { Log } from "./log.js";
-import { continueTree } from "./target/pause.js";
+import { releaseTarget } from "./target/pause.js";
 
 export const ROLE_ENV = "MIRRORD_AGENT_ROLE";
 
@@ -47,13 +47,7 @@ export async function runGuard(args: AgentArgs, argv: readonly string[]): Promis
   });
   worker.on("exit", (code, signal) => {
     removeOwnChains();
-    if (args.targetPid && (signal || code !== 0)) {
-      try {
-        continueTree(args.targetPid);
-      } catch {
-        // the target is gone
-      }
-    }
+    if (args.targetPid && (signal || code !== 0)) releaseTarget(args.targetPid);
     log.info(`worker exited (${signal ?? `code ${code}`}); rules removed`);
     process.exit(signal ? 128 + signalNumber(signal) : (code ?? 1));
   });

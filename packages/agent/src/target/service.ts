@@ -5,6 +5,7 @@ import { CallError, ioError, unary } from "../calls.js";
 import type { Session, SessionRegistry } from "../lifecycle/sessions.js";
 import { readTargetEnv } from "./env.js";
 import { TargetFiles } from "./files.js";
+import { FreezerUnavailable } from "./freezer.js";
 import { TargetPause } from "./pause.js";
 
 type TargetHandlers = Pick<AgentHandlers, "GetEnv" | "StatFile" | "ReadLink" | "ReadDir" | "OpenFile" | "ReadFile" | "CloseFile" | "Pause">;
@@ -101,7 +102,7 @@ export class TargetService {
         if (!pauser) throw new CallError(grpc.status.FAILED_PRECONDITION, TARGETLESS);
         try {
           if (request.paused) {
-            pauser.pause(session.id);
+            await pauser.pause(session.id);
             session.onClose(() => pauser.resume(session.id));
           } else {
             pauser.resume(session.id);
@@ -109,6 +110,9 @@ export class TargetService {
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code === "ESRCH") throw new CallError(grpc.status.FAILED_PRECONDITION, `The target process ${this.targetPid} no longer exists.`);
+          if (error instanceof FreezerUnavailable) {
+            throw new CallError(grpc.status.FAILED_PRECONDITION, `The agent cannot pause the target: ${error.message}. Run the agent as a job (agent.ephemeral: false), which stops the target's processes from the node.`);
+          }
           throw error;
         }
         return { paused: pauser.paused };

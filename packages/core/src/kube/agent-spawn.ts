@@ -49,6 +49,8 @@ export interface AgentSpec {
   readonly imagePullSecrets: readonly Record<string, string>[] | null;
   readonly disabledCapabilities: readonly string[];
   readonly disableMeshInjection: boolean;
+  /** The session pauses the target: an ephemeral agent then needs SYS_ADMIN for the cgroup freezer. */
+  readonly pause: boolean;
 }
 
 export interface SpawnedAgent {
@@ -160,7 +162,8 @@ export function agentEphemeralContainer(spec: AgentSpec, agentId: string) {
     args: agentArgs(spec, agentId, '1'),
     env: [NODE_IP_ENV],
     targetContainerName: spec.target.container.name,
-    securityContext: securityContext(spec, ['NET_ADMIN', 'SYS_PTRACE']),
+    // The target is PID 1 here and ignores SIGSTOP, so a pause freezes its cgroup (mounting the hierarchy).
+    securityContext: securityContext(spec, spec.pause ? ['NET_ADMIN', 'SYS_PTRACE', 'SYS_ADMIN'] : ['NET_ADMIN', 'SYS_PTRACE']),
   };
 }
 

@@ -87,6 +87,7 @@ export async function startAgentSession(options: StartOptions): Promise<AgentSes
     imagePullSecrets: config.agent.image_pull_secrets,
     disabledCapabilities: config.agent.disabled_capabilities ?? [],
     disableMeshInjection: config.agent.disable_mesh_sidecar_injection,
+    pause: config.pause,
   };
 
   const cleanups: (() => Promise<void>)[] = [];
