@@ -79,6 +79,8 @@ export class AgentConnection {
       "grpc.keepalive_time_ms": 10_000,
       "grpc.keepalive_timeout_ms": 5_000,
       "grpc.max_receive_message_length": 64 * 1024 * 1024,
+      // The agent is a port-forward's round trip away: 64 KiB windows would cap each stream.
+      "grpc-node.flow_control_window": 8 * 1024 * 1024,
     }) as unknown as GrpcAgentClient;
     const timeoutMs = options.timeoutMs ?? 10_000;
     await new Promise<void>((resolve, reject) =>

@@ -14,6 +14,7 @@ import { probeSources } from "./incoming/probe-sources.js";
 import { IncomingTraffic } from "./incoming/service.js";
 import { AgentRedirects, Iptables } from "./lifecycle/iptables.js";
 import { startGate } from "./lifecycle/nfq-gate.js";
+import { widenFlowControlWindows } from "./flow-control.js";
 import { SessionRegistry } from "./lifecycle/sessions.js";
 import { Log } from "./log.js";
 import { connectTcpHandler } from "./outgoing/tcp.js";
@@ -100,6 +101,7 @@ export async function runWorker(args: AgentArgs): Promise<void> {
       error ? reject(error) : resolve(bound),
     ),
   );
+  widenFlowControlWindows(server, log);
   const ready: ReadyLine = { event: "ready", agentId: args.agentId, port, pid: process.pid };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   const gated = started.gate ? `gated by NFQUEUE ${started.gate.queue}` : "not gated";

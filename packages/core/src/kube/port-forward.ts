@@ -17,7 +17,8 @@ export interface PortForward {
 export async function forwardPort(cluster: Cluster, namespace: string, podName: string, remotePort: number): Promise<PortForward> {
   const forwarder = new k8s.PortForward(cluster.kubeConfig, true);
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  // noDelay: gRPC's small frames must not wait for the peer's delayed ACKs.
+  const server: Server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
