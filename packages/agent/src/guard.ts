@@ -1,6 +1,6 @@
 /**
  * The guard: the agent's parent process. It holds the liveness lock, sweeps the chains of
- * agents that no longer run, starts the worker (with the agent gid) and, when the worker
+ * agents that no longer run (and releases a target one of them left paused), starts the worker (with the agent gid) and, when the worker
  * dies in any way (SIGKILL included), removes this agent's chains and releases a paused
  * target, then exits with the worker's status. Signals to the guard go on to the worker.
  */
@@ -9,7 +9,7 @@ import type { AgentArgs } from "./args.js";
 import { Iptables, bothFamilies, removeAgentChains, sweepStaleChains } from "./lifecycle/iptables.js";
 import { holdLivenessLock, isAgentAlive } from "./lifecycle/liveness-lock.js";
 import { Log } from "./log.js";
-import { releaseTarget } from "./target/pause.js";
+import { releaseOrphanedPause, releaseTarget } from "./target/pause.js";
 
 export const ROLE_ENV = "MIRRORD_AGENT_ROLE";
 
@@ -25,6 +25,9 @@ export async function runGuard(args: AgentArgs, argv: readonly string[]): Promis
       // No iptables (targetless use, an image without ip6tables) must not stop the agent.
       log.debug(`could not sweep stale ${family.binary} chains: ${(error as Error).message}`);
     }
+  }
+  if (args.targetPid && releaseOrphanedPause(args.targetPid)) {
+    log.info(`released target ${args.targetPid}: an agent that no longer runs had left it paused`);
   }
   const removeOwnChains = (): void => {
     for (const family of bothFamilies(iptables)) removeAgentChains(family, args.agentId);

@@ -67,7 +67,7 @@ export async function runWorker(args: AgentArgs): Promise<void> {
     (session, reason) => log.info(`session ${session.id} ended: ${reason}`),
   );
   const incoming = new IncomingTraffic(registry, redirects, log);
-  const target = new TargetService(registry, args.targetPid);
+  const target = new TargetService(registry, args.targetPid, args.agentId);
 
   const handlers: AgentHandlers = {
     Session: sessionHandler(registry, args, log),

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { AgentConnection } from "@mirrord-ts/agent-client";
 import { type RunningAgent, startAgent } from "./agent-process.js";
 import { http1 } from "./http-clients.js";
-import { TestNetns, waitFor } from "./netns.js";
+import { TestNetns, alive, waitFor } from "./netns.js";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const fixture = (name: string): string => join(packageDir, "test/fixtures", name);
@@ -14,15 +14,6 @@ const TIMEOUT_S = 2;
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("agent in a network namespace: lifecycle and cleanup", function () {

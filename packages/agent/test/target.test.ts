@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { AgentConnection } from "@mirrord-ts/agent-client";
 import { type RunningAgent, startAgent } from "./agent-process.js";
 import { processTree } from "../src/target/process-tree.js";
-import { type NetnsProcess, TestNetns, waitFor } from "./netns.js";
+import { type NetnsProcess, TestNetns, alive, waitFor } from "./netns.js";
 
 /** A process in its own root (chroot), like a container's main process. */
 function startChrooted(ns: TestNetns, root: string, marker: string): NetnsProcess {
@@ -146,6 +146,39 @@ describe("agent in a network namespace: env, files and pause of the target", fun
       process.kill(second.ready.pid, "SIGKILL");
       await waitFor("the guard to continue the target", () => processState(pid) !== "T", 5000);
     } finally {
+      pausing.close();
+    }
+  });
+
+  it("a target left paused by an agent killed with both processes is released by the next agent on the pod, and a live agent's pause is kept", async () => {
+    const pid = target.child.pid!;
+    const holder = await startAgent(ns, ["--target-pid", String(pid), "--communication-timeout", "30"]);
+    const dead = await startAgent(ns, ["--target-pid", String(pid), "--communication-timeout", "30"]);
+    const holding = await AgentConnection.connect(holder.address);
+    const pausing = await AgentConnection.connect(dead.address);
+    try {
+      // While a live agent holds a pause, a new agent leaves the target alone.
+      await holding.pause(true);
+      await waitFor("the target to stop", () => processState(pid) === "T");
+      const bystander = await startAgent(ns, ["--target-pid", String(pid), "--communication-timeout", "2"]);
+      assert.equal(processState(pid), "T", "a live agent's pause is kept");
+      assert.doesNotMatch(bystander.output(), /released target/);
+      await holding.pause(false);
+      await waitFor("the target to run again", () => processState(pid) !== "T");
+
+      await pausing.pause(true);
+      await waitFor("the target to stop", () => processState(pid) === "T");
+      // Both processes at once: neither can undo the pause.
+      process.kill(dead.ready.pid, "SIGSTOP");
+      process.kill(dead.child.pid!, "SIGKILL");
+      process.kill(dead.ready.pid, "SIGKILL");
+      await waitFor("the agent's processes to go", () => !alive(dead.ready.pid) && !alive(dead.child.pid!));
+      assert.equal(processState(pid), "T", "the killed agent left the target stopped");
+      const next = await startAgent(ns, ["--target-pid", String(pid), "--communication-timeout", "2"]);
+      await waitFor("the next agent to release the target", () => processState(pid) !== "T", 5000);
+      assert.match(next.output(), new RegExp(`released target ${pid}: an agent that no longer runs had left it paused`));
+    } finally {
+      holding.close();
       pausing.close();
     }
   });

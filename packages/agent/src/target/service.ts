@@ -19,8 +19,9 @@ export class TargetService {
   constructor(
     private readonly registry: SessionRegistry,
     private readonly targetPid: number | undefined,
+    agentId: string,
   ) {
-    this.pauser = targetPid ? new TargetPause(targetPid) : undefined;
+    this.pauser = targetPid ? new TargetPause(targetPid, agentId) : undefined;
   }
 
   private pid(): number {
