@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { openCluster, recordingProgress, startAgentSession, type AgentSession, type Cluster } from "@mirrord-ts/core";
 import { importAgentImage } from "./agent/agent-image.js";
 import { E2E_NAMESPACE, KUBECONFIG_PATH, WORKLOADS } from "./cluster/index.js";
-import { agentLeftovers, configFor, containerMainPid, deleteSessionJobs, podNames, isPaused, shInAnotherPod, sleep, waitFor } from "./support/agent-helpers.js";
+import { agentLeftovers, agentProcesses, configFor, containerMainPid, deleteSessionJobs, podNames, isPaused, shInAnotherPod, sleep, waitFor } from "./support/agent-helpers.js";
 
 const { echo, queueBroker, queueReader } = WORKLOADS;
 const broker = `http://${queueBroker.name}:${queueBroker.port}`;
@@ -182,6 +182,25 @@ describe("agent traffic: mirror under load, pause", function () {
           thawedAfter += 10;
           return [...(await consumersOf(bodies))].some(([, consumer]) => consumer === target);
         }, 60_000, 0);
+      });
+
+      it("pause: a reader left paused by an agent SIGKILLed with both its processes is released by the next agent on the pod", async () => {
+        const [target] = await podNames(queueReader.name);
+        const pid = await containerMainPid(target!, queueReader.container);
+        const first = await start(`orphan-${mode}`, `pod/${target}`, mode === "ephemeral", { pause: true });
+        assert.equal(await first.connection.pause(true), true);
+        assert.equal(isPaused(pid), true);
+        let pids: number[] = [];
+        await waitFor("the agent's guard and worker on the host", async () => (pids = agentProcesses(first.agent.agentId).map((p) => p.pid)).length === 2, 10_000, 200);
+        for (const p of pids) process.kill(p, "SIGSTOP");
+        for (const p of pids) process.kill(p, "SIGKILL");
+        await waitFor("the killed agent's processes to be gone", async () => agentProcesses(first.agent.agentId).length === 0, 10_000, 200);
+        await first.close();
+        assert.equal(isPaused(pid), true, "the killed agent left the reader paused");
+        const started = Date.now();
+        await start(`orphan-next-${mode}`, `pod/${target}`, mode === "ephemeral", { pause: true });
+        await waitFor("the next agent to release the reader", async () => !isPaused(pid), 10_000, 200);
+        console.log(`      pause (${mode}): the next agent released the orphaned pause ${Date.now() - started} ms after its session was asked for`);
       });
     });
   }
