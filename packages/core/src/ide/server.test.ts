@@ -179,6 +179,17 @@ describe('ide-server (stdio, real process)', function () {
     assert.match(s.stderr, /exiting \(input closed\)/);
   });
 
+  it('exits cleanly (code 0) when its client dies: stdin closed and nobody reading stdout or stderr (EPIPE)', async () => {
+    const s = server();
+    await s.initialize();
+    // What a SIGKILLed IDE leaves: every pipe's other end closed at once.
+    s.child.stdout.destroy();
+    s.child.stderr.destroy();
+    s.child.stdin.destroy();
+    const { code } = await s.exited;
+    assert.equal(code, 0, 'the cleanup path ran to its end instead of dying on a write error');
+  });
+
   for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     it(`exits on ${signal} after stopping its sessions`, async () => {
       const s = server();
