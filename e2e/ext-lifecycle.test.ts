@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { importAgentImage } from "./agent/agent-image.js";
@@ -87,6 +87,7 @@ describe("the session ext starts ends by itself (issue 10, acceptance 3)", funct
       await program.exited;
       const t0 = Date.now();
       assert.ok(await exitedWithin(call.child, 30_000), "ext exits once its debuggee is gone");
+      assert.equal(existsSync(path.join(tmpdir(), `mirrord-ext-${call.child.pid}.log`)), false, "a clean end removes ext's default log file");
       const gone = await waitForNoSession(30_000 - (Date.now() - t0));
       console.log(`      ext exited and the session was gone ${((Date.now() - t0) / 1000).toFixed(1)} s after the debuggee (cluster clean ${gone} ms after ext)`);
       assert.match(await clusterGet("/after", { [FILTER_HEADER]: "yes" }), /"pod":"echo-/, "the pod answers again");

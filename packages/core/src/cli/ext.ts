@@ -6,7 +6,7 @@
  * process until every process that used it has exited (plus a grace period), or until none
  * came within the start-up timeout, or until this process is told to stop.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -84,6 +84,8 @@ export async function extCommand(out: Output, flags: ExtFlags, context: { cwd: s
   out.stdout(`${JSON.stringify({ type: 'FinishedTask', name: LAUNCH_TASK, success: true, message: JSON.stringify(launch) })}\n`);
   log(`session ${session.id} ready; waiting for the debuggee`);
   await untilDone(session, config.internal_proxy.start_idle_timeout * 1000, config.internal_proxy.idle_timeout * 1000, log);
+  // A default log of a session that ended cleanly has nothing left to tell; a named one is the user's.
+  if (!config.internal_proxy.log_destination) rmSync(logFile, { force: true });
   return 0;
 }
 
