@@ -5,6 +5,7 @@
 //   schema/              the config file's JSON Schema (jsonValidation)
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { replaceFile } from '../layer/scripts/replace-file.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -33,8 +34,9 @@ await build({
   logLevel: 'warning',
 });
 mkdirSync('build', { recursive: true });
+// Renamed into place, never rewritten: a running server or debuggee has them mapped.
 for (const file of ['libmirrord_layer.so', 'mirrord-layer-exec', 'layer.node']) {
-  copyFileSync(`../layer/build/${file}`, `build/${file}`);
+  replaceFile(`../layer/build/${file}`, `build/${file}`);
 }
 mkdirSync('schema', { recursive: true });
 copyFileSync('../core/schema/mirrord.schema.json', 'schema/mirrord.schema.json');
