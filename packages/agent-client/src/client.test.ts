@@ -5,7 +5,7 @@ import type { AgentHandlers, SessionAgentMessage, SessionClientMessage__Output }
 import { AgentCallError, AgentConnection } from "./index.js";
 
 /** An in-process stand-in for the agent's Session call: answers hello with `agentVersion`, counts pings. */
-async function fakeAgent(agentVersion: string, communicationTimeoutMs: number): Promise<{ address: string; pings: () => number; server: grpc.Server }> {
+async function fakeAgent(agentVersion: string, communicationTimeoutMs: number, extra: Partial<AgentHandlers> = {}): Promise<{ address: string; pings: () => number; server: grpc.Server }> {
   let pings = 0;
   const server = new grpc.Server();
   const Session: AgentHandlers["Session"] = (call: grpc.ServerDuplexStream<SessionClientMessage__Output, SessionAgentMessage>) => {
@@ -19,8 +19,8 @@ async function fakeAgent(agentVersion: string, communicationTimeoutMs: number): 
     });
     call.on("end", () => call.end());
   };
-  // Only Session is served; the client's other calls get UNIMPLEMENTED.
-  server.addService(agentService().service, { Session } as unknown as AgentHandlers);
+  // Only Session (and what a test adds) is served; the client's other calls get UNIMPLEMENTED.
+  server.addService(agentService().service, { Session, ...extra } as unknown as AgentHandlers);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
   );
@@ -65,4 +65,32 @@ describe("AgentConnection", () => {
       agent.server.forceShutdown();
     }
   });
+
+  // The agent ends a ConnectTcp call without "connected" when the session it belongs to ends
+  // (CANCELLED "The session ended.", e.g. no ping got through for communication_timeout) or
+  // when it shuts down; a connect waiting for it must fail, or the program's connect() that
+  // waits on it (a trapped syscall) blocks forever.
+  for (const [how, end] of [
+    ["CANCELLED by the agent", (call: grpc.ServerDuplexStream<unknown, unknown>) => call.emit("error", Object.assign(new Error("The session ended."), { code: grpc.status.CANCELLED, details: "The session ended." }))],
+    ["ended with OK", (call: grpc.ServerDuplexStream<unknown, unknown>) => call.end()],
+  ] as const) {
+    it(`a connect the agent ends without answering (${how}) fails instead of waiting forever`, async () => {
+      const ConnectTcp = (call: grpc.ServerDuplexStream<unknown, unknown>) => call.once("data", () => setTimeout(() => end(call), 50));
+      const agent = await fakeAgent(PROTOCOL_VERSION, 30_000, { ConnectTcp } as unknown as Partial<AgentHandlers>);
+      const client = await AgentConnection.connect(agent.address);
+      try {
+        const outcome = await Promise.race([
+          client.connectTcp("10.0.0.1", 80, 10_000).then(
+            () => "connected",
+            (error: unknown) => `rejected: ${(error as Error).message}`,
+          ),
+          new Promise((r) => setTimeout(() => r("still waiting after 3 s"), 3000)),
+        ]);
+        assert.match(String(outcome), /^rejected: /);
+      } finally {
+        client.close();
+        agent.server.forceShutdown();
+      }
+    });
+  }
 });
