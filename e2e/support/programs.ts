@@ -48,10 +48,20 @@ export function startProgram(command: string, args: readonly string[], options: 
   };
 }
 
+/**
+ * What clusterGet runs, also for callers outside this process (the JetBrains bridge's Kotlin
+ * tests): kubectl's arguments up to wget's options; `--header`, `<name>: <value>` pairs and
+ * `${baseUrl}${path}` follow.
+ */
+export function clusterGetCommand(): { kubectlArgs: string[]; baseUrl: string } {
+  return { kubectlArgs: ["exec", "-n", E2E_NAMESPACE, `deploy/${WORKLOADS.tcpUdpEcho.name}`, "--", "wget", "-qO-"], baseUrl: `http://${WORKLOADS.echo.name}` };
+}
+
 /** An HTTP GET made from another pod (tcp-udp-echo has busybox wget) to the echo Service: cluster traffic. */
 export async function clusterGet(urlPath: string, headers: Record<string, string> = {}): Promise<string> {
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["--header", `${k}: ${v}`]);
-  const result = await kubectl(["exec", "-n", E2E_NAMESPACE, `deploy/${WORKLOADS.tcpUdpEcho.name}`, "--", "wget", "-qO-", ...headerArgs, `http://${WORKLOADS.echo.name}${urlPath}`]);
+  const { kubectlArgs, baseUrl } = clusterGetCommand();
+  const result = await kubectl([...kubectlArgs, ...headerArgs, `${baseUrl}${urlPath}`]);
   if (result.code !== 0) throw new Error(`wget ${urlPath} failed: ${result.stderr}`);
   return result.stdout;
 }

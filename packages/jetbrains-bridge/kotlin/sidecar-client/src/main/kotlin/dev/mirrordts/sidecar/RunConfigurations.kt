@@ -44,8 +44,9 @@ sealed interface LaunchPlan {
 
     /**
      * Go: the server runs Delve under the layer's launcher (static binaries ignore LD_PRELOAD; the
-     * debuggee inherits the filter from dlv). The IDE attaches its debugger to 127.0.0.1:[port]
-     * instead of starting its own dlv; [env] is the target's environment for the debuggee.
+     * debuggee inherits the filter from dlv) with GoLand's arguments ([RunConfigurations.delveArgs]).
+     * The IDE attaches its debugger ("Go Remote", Delve's JSON-RPC API) to 127.0.0.1:[port] instead
+     * of starting its own dlv; [env] is the target's environment merged with the configuration's.
      */
     data class AttachToDebugServer(override val sessionId: String, val host: String, val port: Int, val env: Map<String, String>) : LaunchPlan
 }
@@ -87,10 +88,21 @@ object RunConfigurations {
             target = target,
             namespace = namespace,
             debugType = kind.debugType,
-            // For Go the executable is the dlv the server runs under the layer.
+            // For Go the executable is the dlv the server runs under the layer, with GoLand's
+            // arguments for the built binary (config.executable).
             executable = if (kind.debugType == "go") dlvPath else config.executable,
-            args = if (kind.debugType == "go") null else config.args.takeIf { it.isNotEmpty() },
+            args = if (kind.debugType == "go") config.executable?.let { delveArgs(it, config.args) } else config.args.takeIf { it.isNotEmpty() },
         )
+
+    /**
+     * dlv's arguments as GoLand starts Delve for a built binary: its headless JSON-RPC server
+     * (API v2, what GoLand's debugger speaks; not DAP) on a loopback port dlv picks (the server
+     * reads it from dlv's output and returns it as `launch.debugServer`). The program's own
+     * arguments follow `--`.
+     */
+    fun delveArgs(binary: String, programArgs: List<String>): List<String> =
+        listOf("--listen=127.0.0.1:0", "--headless=true", "--api-version=2", "--check-go-version=false", "--only-same-user=false", "exec", binary) +
+            (if (programArgs.isEmpty()) emptyList() else listOf("--") + programArgs)
 
     /** The session's answer turned into what the IDE does. */
     fun plan(kind: RunKind, config: RunConfigurationInfo, result: StartSessionResult): LaunchPlan {

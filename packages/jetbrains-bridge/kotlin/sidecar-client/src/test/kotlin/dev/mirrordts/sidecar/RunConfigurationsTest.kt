@@ -35,12 +35,18 @@ class RunConfigurationsTest {
 
     @Test
     fun `static Go becomes an attach to the server's Delve (launch debugServer)`() {
-        val c = config("GoApplicationRunConfiguration")
+        val c = config("GoApplicationRunConfiguration").copy(executable = null, args = emptyList())
         val params = RunConfigurations.startParams(RunKind.GO_BUILD, c, "/ws", ".mirrord/mirrord.json", null, "staging", dlvPath = "/opt/dlv")
         assertEquals("go", params.debugType)
         assertEquals("/opt/dlv", params.executable, "for Go, executable is the dlv the server runs under the layer")
-        assertNull(params.args)
+        assertNull(params.args, "no binary: the server's default (dlv dap)")
         assertEquals("staging", params.namespace)
+        val built = c.copy(executable = "/ws/bin/app", args = listOf("serve", "8080"))
+        assertEquals(
+            listOf("--listen=127.0.0.1:0", "--headless=true", "--api-version=2", "--check-go-version=false", "--only-same-user=false", "exec", "/ws/bin/app", "--", "serve", "8080"),
+            RunConfigurations.startParams(RunKind.GO_BUILD, built, "/ws", null, null, null, dlvPath = "/opt/dlv").args,
+            "GoLand's headless JSON-RPC Delve for the built binary",
+        )
         val plan = RunConfigurations.plan(RunKind.GO_BUILD, c, StartSessionResult("s2", mapOf("DB" to "db"), Launch(debugServer = 41234)))
         assertEquals(LaunchPlan.AttachToDebugServer("s2", "127.0.0.1", 41234, mapOf("DB" to "db", EnvMerge.INJECTED_MARK to "true")), plan)
         assertThrows<IllegalArgumentException> { RunConfigurations.plan(RunKind.GO_TEST, c, StartSessionResult("s3", emptyMap())) }
