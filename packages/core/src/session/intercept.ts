@@ -98,6 +98,11 @@ export class InterceptSession {
     this.#files = RemoteFiles.wanted(options.config.feature.fs)
       ? new RemoteFiles(this.#supervisor, options.agent, options.config.feature.fs, options.sessionDir ?? dirname(options.socketPath), options.localDirs ?? [], (line) => this.#log(line))
       : undefined;
+    // The agent may end the session under running programs (no ping got through for
+    // communication_timeout, the agent gone): their remote calls fail from then on; say why.
+    options.agent.onClosed((reason) => {
+      if (!this.#closed) this.#log(`the agent connection ended while programs may still use it: ${reason}`);
+    });
   }
 
   static async start(options: InterceptOptions): Promise<InterceptSession> {
