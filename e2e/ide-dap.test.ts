@@ -16,7 +16,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ListSessions, ListTargets, SESSION_PHASES, StartSession, StopSession, VerifyConfig } from "@mirrord-ts/core/ide-protocol";
@@ -123,6 +123,20 @@ function killDescendants(pid: number | undefined): void {
   }
 }
 
+/** The executables of the server's descendants that live in `dir` (dlv's debuggee). */
+function executablesUnder(pid: number, dir: string): string[] {
+  const found: string[] = [];
+  for (const d of descendantsOf(pid)) {
+    try {
+      const exe = readlinkSync(`/proc/${d}/exe`);
+      if (exe.startsWith(`${dir}/`)) found.push(exe);
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
 /**
  * The provider's host as the extension builds it (extension.ts), with the real IDE server
  * behind it: the quick-pick is answered with the echo deployment from the server's listing,
@@ -177,6 +191,8 @@ interface Case {
   adapterID: string;
   /** How the adapter shows a string value in variables. */
   shows(value: string): string;
+  /** Checks the running debuggee (after it printed "serving"). */
+  checkDebuggee?(): void;
 }
 
 async function connectWithRetry(port: number, what: () => string, timeoutMs = 30_000): Promise<DapClient> {
@@ -225,7 +241,9 @@ async function runCase(c: Case): Promise<void> {
     await dap.request("initialize", { clientID: "vscode", clientName: "Visual Studio Code", adapterID: c.adapterID, pathFormat: "path", linesStartAt1: true, columnsStartAt1: true, supportsVariableType: true, supportsRunInTerminalRequest: false, locale: "en" });
     const launched = dap.request("launch", resolved, 120_000);
     launched.catch(() => undefined);
-    await dap.waitForEvent("initialized", 60_000);
+    await dap.waitForEvent("initialized", 120_000).catch((error: Error) => {
+      throw new Error(`${error.message}\nadapter output: ${dap.output()}\nserver log: ${server.log().slice(-6000)}`);
+    });
     const line = breakpointLine(c.source);
     const set = (await dap.request("setBreakpoints", { source: { path: c.source, name: path.basename(c.source) }, breakpoints: [{ line }], lines: [line] })).body as { breakpoints: { verified: boolean; line?: number; message?: string }[] };
     assert.equal(set.breakpoints.length, 1);
@@ -247,6 +265,7 @@ async function runCase(c: Case): Promise<void> {
     while (!/serving/.test(dap.output()) && Date.now() < servingDeadline) await sleep(100);
     assert.match(dap.output(), /serving/, "the debuggee's output reaches the debug console");
     const serving = Date.now() - f5;
+    c.checkDebuggee?.();
     while (!stopped) {
       assert.ok(Date.now() < deadline, `no stolen request stopped at the breakpoint within 90 s (${attempts} tries)\n${dap.output()}\n${server.log().slice(-4000)}`);
       attempts++;
@@ -339,6 +358,10 @@ describe("F5 at the debug-adapter level: debugpy and Delve (static, cgo) stop on
     execFileSync("go", ["build", "-gcflags=all=-N -l", "-o", cgoBinary, source], { cwd: work, env: { ...process.env, CGO_ENABLED: "1" } });
     assert.match(execFileSync("file", [staticBinary], { encoding: "utf8" }), /statically linked/);
     assert.match(execFileSync("file", [cgoBinary], { encoding: "utf8" }), /dynamically linked/);
+    // The package the Go extension's default mode (debug) hands to dlv, which builds it itself.
+    mkdirSync(path.join(work, "gosvc"));
+    copyFileSync(source, path.join(work, "gosvc/main.go"));
+    writeFileSync(path.join(work, "gosvc/go.mod"), "module gosvc\n\ngo 1.22\n");
     // The workspace's config: steal with the header filter, the test namespace, no target (F5 asks).
     const { target: _target, ...config } = stealConfig();
     mkdirSync(path.join(work, ".mirrord"));
@@ -385,20 +408,32 @@ describe("F5 at the debug-adapter level: debugpy and Delve (static, cgo) stop on
     });
   });
 
-  for (const [kind, cgo] of [["static (CGO_ENABLED=0)", false], ["cgo", true]] as const) {
-    it(`Go ${kind}: ${cgo ? '"mirrord": true, target picked' : '"mirrord": {"target": …}'} → dlv dap under the launcher (debugServer) → breakpoint in the handler on a stolen request`, async () => {
-      const source = path.join(programs, "dap-handler.go");
+  const goCases = [
+    { kind: "static (CGO_ENABLED=0), prebuilt, mode exec", cgo: false, mode: "exec" },
+    { kind: "cgo, prebuilt, mode exec", cgo: true, mode: "exec" },
+    { kind: "static (CGO_ENABLED=0), built by dlv, mode debug", cgo: false, mode: "debug" },
+    { kind: "cgo, built by dlv, mode debug", cgo: true, mode: "debug" },
+  ] as const;
+  for (const { kind, cgo, mode } of goCases) {
+    const picked = cgo === (mode === "exec");
+    it(`Go ${kind}: ${picked ? '"mirrord": true, target picked' : '"mirrord": {"target": …}'} → dlv dap under the launcher (debugServer) → breakpoint in the handler on a stolen request`, async () => {
+      const source = mode === "exec" ? path.join(programs, "dap-handler.go") : path.join(work, "gosvc/main.go");
       await runCase({
         launch: {
           type: "go",
           request: "launch",
           name: `Go: dap-handler (${kind})`,
-          mode: "exec",
-          program: cgo ? cgoBinary : staticBinary,
+          mode,
+          // mode debug: `program: "${workspaceFolder}/gosvc"` as the Go extension's own resolve
+          // (goDebugConfiguration.ts, run before the '*' providers) hands it on: the package's
+          // folder in __buildDir, program relative to it.
+          ...(mode === "exec" ? { program: cgo ? cgoBinary : staticBinary } : { program: ".", __buildDir: path.join(work, "gosvc") }),
           args: [String(echo.port), echo.onlyVar[0]],
           cwd: work,
+          // dlv applies the configuration's env to itself before it builds: this picks the build.
+          ...(mode === "debug" ? { env: { CGO_ENABLED: cgo ? "1" : "0" } } : {}),
           dlvToolPath: DLV,
-          mirrord: cgo ? true : { target: `deployment/${echo.name}` },
+          mirrord: picked ? true : { target: `deployment/${echo.name}` },
         },
         source,
         from: "local-go-dap",
@@ -407,6 +442,7 @@ describe("F5 at the debug-adapter level: debugpy and Delve (static, cgo) stop on
         checkResolved: (config) => {
           assert.equal(typeof config.debugServer, "number", "the server started dlv dap and gave its port");
           assert.equal(config.outputMode, "remote", "the debuggee's output comes to the client as output events");
+          if (mode === "debug") assert.equal(config.dlvCwd, path.join(work, "gosvc"), "dlv builds the package where the Go extension would have started it");
           assert.equal(config.env?.LD_PRELOAD, undefined, "dlv's child inherits the filter; no LD_PRELOAD for Go");
           assert.ok(descendantsOf(ide!.child.pid!).some((pid) => {
             try {
@@ -415,6 +451,11 @@ describe("F5 at the debug-adapter level: debugpy and Delve (static, cgo) stop on
               return false;
             }
           }), "the dlv the configuration named runs under the server");
+        },
+        checkDebuggee: () => {
+          const exes = executablesUnder(ide!.child.pid!, work);
+          assert.equal(exes.length, 1, `one debuggee from the workspace runs under dlv: ${JSON.stringify(exes)}`);
+          assert.match(execFileSync("file", ["-L", exes[0]!], { encoding: "utf8" }), cgo ? /dynamically linked/ : /statically linked/);
         },
         adapter: async (config) => ({ dap: await connectWithRetry(config.debugServer!, () => ide!.log().slice(-2000)) }),
       });

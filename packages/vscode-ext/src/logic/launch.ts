@@ -120,6 +120,10 @@ export function mergeSession(config: LaunchConfig, result: StartSession.Result):
     // server's log sees; `outputMode: "remote"` has it sent as DAP output events instead, so the
     // Debug Console shows it as when the Go extension starts dlv itself.
     if (config.type === 'go' && config.outputMode === undefined) merged.outputMode = 'remote';
+    // The Go extension's resolve (which runs before this '*' provider) moved the package to build
+    // into `__buildDir` and made `program` relative to it, for the dlv it would start there; this
+    // dlv runs where the server started it, so it changes into that folder before it builds.
+    if (config.type === 'go' && typeof config.__buildDir === 'string' && config.dlvCwd === undefined) merged.dlvCwd = config.__buildDir;
   }
   if (result.launch?.executable !== undefined) merged.program = result.launch.executable;
   return merged;

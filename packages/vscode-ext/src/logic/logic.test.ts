@@ -80,6 +80,12 @@ describe('vscode-ext logic: merging the session into the configuration', () => {
     assert.equal(mergeSession(base({ type: 'go', outputMode: 'local' }), { sessionId: 's2', env: {}, launch: { debugServer: 41234 } }).outputMode, 'local');
     assert.equal(mergeSession(base({ type: 'node' }), result).outputMode, undefined);
   });
+  it('Go: the package the Go extension set to build (__buildDir, program relative) is built there by the server\'s dlv (dlvCwd)', () => {
+    const goExt = base({ type: 'go', program: '.', __buildDir: '/w/svc' });
+    assert.equal(mergeSession(goExt, { sessionId: 's2', env: {}, launch: { debugServer: 41234 } }).dlvCwd, '/w/svc');
+    assert.equal(mergeSession({ ...goExt, dlvCwd: '/w' }, { sessionId: 's2', env: {}, launch: { debugServer: 41234 } }).dlvCwd, '/w');
+    assert.equal(mergeSession(base({ type: 'go' }), { sessionId: 's2', env: {}, launch: { debugServer: 41234 } }).dlvCwd, undefined);
+  });
 });
 
 describe('vscode-ext logic: target quick-pick', () => {
