@@ -404,7 +404,7 @@ export function runIdeServer(options: IdeServerOptions): Promise<never> {
   // A client that died (SIGKILL of the IDE) leaves stdout and stderr with no reader: writes fail
   // with EPIPE, emitted as 'error' events that would end the process before its sessions are
   // stopped. The closed stdin is what ends the server; these errors are ignored.
-  for (const stream of new Set([options.output, process.stdout, process.stderr])) stream.on('error', () => undefined);
+  for (const stream of new Set<NodeJS.EventEmitter>([options.output, process.stdout, process.stderr])) stream.on('error', () => undefined);
   const reader = new StreamMessageReader(options.input);
   const writer = new StreamMessageWriter(options.output);
   const connection = createConnection(reader, writer);
