@@ -230,7 +230,7 @@ describe('ide-server session lifecycle (in-process, sessions with injected fault
     const seen: string[][] = [];
     const fake = fakeSession((command, args) => {
       seen.push([command, ...args]);
-      return [process.execPath, ['-e', `console.log('API server listening at: 127.0.0.1:45998'); setTimeout(() => {}, 60000);`]];
+      return [process.execPath, ['-e', `console.log('API server listening at: 127.0.0.1:45998'); setTimeout(() => console.log('debuggee output'), 200); setTimeout(() => {}, 60000);`]];
     });
     starter = async () => fake.session;
     const args = ['--listen=127.0.0.1:0', '--headless=true', '--api-version=2', 'exec', '/ws/app', '--', 'serve'];
@@ -238,6 +238,8 @@ describe('ide-server session lifecycle (in-process, sessions with injected fault
     assert.deepEqual(seen, [['/opt/dlv', ...args]]);
     assert.equal(result.launch?.debugServer, 45998);
     assert.equal(result.env.LD_PRELOAD, undefined);
+    // What dlv prints after its port (headless: the debuggee's output) goes to the server's log.
+    await until(() => log.some((line) => line.endsWith('dlv: debuggee output')), 'the debuggee output in the log', 10_000);
     await client.sendRequest(StopSession.method, { sessionId: result.sessionId });
     assert.equal(fake.closes, 1);
   });

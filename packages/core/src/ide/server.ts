@@ -360,11 +360,17 @@ export class IdeServer {
     child.stderr?.on('data', (chunk: Buffer) => this.#log(`session ${managed.id}: dlv: ${chunk.toString().trimEnd()}`));
     const port = await new Promise<number>((resolvePort, reject) => {
       let seen = '';
+      let listening = false;
       const timer = setTimeout(() => reject(new UsageError('ide.dlv_timeout', `${dlv} did not start its debug adapter within ${DLV_START_TIMEOUT_MS / 1000} s.`, 'Check that `dlv dap` runs in a terminal, and see the mirrord log.')), DLV_START_TIMEOUT_MS);
       child.stdout?.on('data', (chunk: Buffer) => {
+        // After the port, dlv's stdout is the debuggee's output (headless mode passes it through):
+        // it goes to the log instead of piling up here.
+        if (listening) return this.#log(`session ${managed.id}: dlv: ${chunk.toString().trimEnd()}`);
         seen += chunk.toString();
         const match = /listening at:?\s*\[?[\d.:a-f]*\]?:(\d+)/i.exec(seen);
         if (match) {
+          listening = true;
+          seen = '';
           clearTimeout(timer);
           resolvePort(Number(match[1]));
         }
