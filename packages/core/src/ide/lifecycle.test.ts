@@ -244,6 +244,23 @@ describe('ide-server session lifecycle (in-process, sessions with injected fault
     assert.equal(fake.closes, 1);
   });
 
+  it('go with args that would make dlv listen beyond loopback is refused with a sentence, and nothing is left', async () => {
+    const started: string[][] = [];
+    const fake = fakeSession((command, args) => {
+      started.push([command, ...args]);
+      return [process.execPath, ['-e', 'setTimeout(() => {}, 60000)']];
+    });
+    starter = async () => fake.session;
+    for (const args of [['--listen=0.0.0.0:2345', '--headless=true', 'exec', '/ws/app'], ['--headless=true', 'exec', '/ws/app']]) {
+      const error = (await client.sendRequest(StartSession.method, { cwd: workspace, debugType: 'go', executable: '/opt/dlv', args }).catch((e: unknown) => e)) as { code: number; message: string; data: ErrorData };
+      assert.equal(error.data.kind, 'config', JSON.stringify(error));
+      assert.match(error.message, /may only listen on 127\.0\.0\.1/);
+    }
+    assert.deepEqual(started, [], 'dlv was not started');
+    assert.equal(fake.closes, 2, 'each refused start closed its session');
+    assert.deepEqual(await client.sendRequest(ListSessions.method, {}), []);
+  });
+
   it('go with the real Delve: `dlv dap --listen 127.0.0.1:0` is started and its port returned', async function () {
     const dlv = ['/var/cache/mirrord-ts/dlv-1.27.2/dlv', join(process.env.HOME ?? '', 'go/bin/dlv')].find((p) => existsSync(p)) ?? whichDlv();
     if (!dlv) this.skip();

@@ -354,6 +354,12 @@ export class IdeServer {
   async #startDlv(managed: ManagedSession, session: Session, params: StartSession.Params): Promise<number> {
     const dlv = params.executable || 'dlv';
     const dlvArgs = Array.isArray(params.args) && params.args.length > 0 ? params.args.map(String) : ['dap', '--listen', '127.0.0.1:0'];
+    // The debug server drives a process with the session's cluster access: loopback only.
+    const listenAt = dlvArgs.findIndex((a) => a === '--listen' || a.startsWith('--listen='));
+    const listen = listenAt < 0 ? undefined : dlvArgs[listenAt]!.startsWith('--listen=') ? dlvArgs[listenAt]!.slice('--listen='.length) : dlvArgs[listenAt + 1];
+    if (!listen || !/^(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(listen)) {
+      throw new UsageError('ide.dlv_listen', `The debugger's arguments make Delve listen on ${listen ? `"${listen}"` : 'no address'}, but it may only listen on 127.0.0.1.`, 'Pass --listen=127.0.0.1:0 (or a fixed loopback port) in the arguments; this is a bug in the IDE plugin.');
+    }
     const [launcher, argv] = session.intercept.launcherArgv(dlv, dlvArgs);
     const child = spawn(launcher, argv, { cwd: this.#cwd(params.cwd), env: { ...session.programEnv(this.#options.env) }, stdio: ['ignore', 'pipe', 'pipe'] });
     managed.adapter = child;
