@@ -16,7 +16,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ListSessions, ListTargets, SESSION_PHASES, StartSession, StopSession, VerifyConfig } from "@mirrord-ts/core/ide-protocol";
@@ -24,7 +24,8 @@ import type { LaunchConfig } from "../packages/vscode-ext/src/logic/launch.js";
 import { resolveDebugConfiguration, type ProviderHost } from "../packages/vscode-ext/src/logic/provider.js";
 import { targetPickItems } from "../packages/vscode-ext/src/logic/targets.js";
 import { importAgentImage } from "./agent/agent-image.js";
-import { CACHE_DIR, E2E_NAMESPACE, GO_BUILD_CACHE, GO_MOD_CACHE, WORKLOADS } from "./cluster/index.js";
+import { E2E_NAMESPACE, WORKLOADS } from "./cluster/index.js";
+import { DLV, ensureDebugpy, ensureDlv, venvPython } from "./support/debuggers.js";
 import { DapClient } from "./support/debug-clients.js";
 import { IdeServerClient } from "./support/ide-server.js";
 import { REPO, sleep, waitForNoSession } from "./support/ide-plugin.js";
@@ -32,56 +33,10 @@ import { FILTER_HEADER, clusterGet, freePort, startProgram, stealConfig, type Ru
 
 const { echo } = WORKLOADS;
 const programs = path.join(REPO, "e2e/programs");
-const VENV = path.join(CACHE_DIR, "debugpy-venv");
-const venvPython = path.join(VENV, "bin/python");
-const DLV_VERSION = "1.27.2";
-const DLV = path.join(CACHE_DIR, `dlv-${DLV_VERSION}`, "dlv");
 
 let work: string;
 let ide: IdeServerClient | undefined;
 const timings: string[] = [];
-
-/** debugpy from PyPI, in a venv kept in the cluster's cache folder (shared with ext-debuggers.test.ts). */
-function ensureDebugpy(): void {
-  const has = () => {
-    try {
-      execFileSync(venvPython, ["-c", "import debugpy"], { stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (existsSync(venvPython) && has()) return;
-  execFileSync("python3", ["-m", "venv", VENV], { stdio: "ignore" });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      execFileSync(path.join(VENV, "bin/pip"), ["install", "-q", "debugpy"], { stdio: "pipe", timeout: 300_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
-  assert.ok(has(), "debugpy installed");
-}
-
-/** Delve from Go modules (`go install …@v1.27.2`), kept in the cache folder. */
-function ensureDlv(): void {
-  const works = () => {
-    try {
-      return execFileSync(DLV, ["version"], { encoding: "utf8" }).includes(`Version: ${DLV_VERSION}`);
-    } catch {
-      return false;
-    }
-  };
-  if (existsSync(DLV) && works()) return;
-  mkdirSync(path.dirname(DLV), { recursive: true });
-  execFileSync("go", ["install", `github.com/go-delve/delve/cmd/dlv@v${DLV_VERSION}`], {
-    env: { ...process.env, GOBIN: path.dirname(DLV), GOMODCACHE: GO_MOD_CACHE, GOCACHE: GO_BUILD_CACHE, GOFLAGS: "-modcacherw" },
-    stdio: "pipe",
-    timeout: 900_000,
-  });
-  assert.ok(works(), `dlv ${DLV_VERSION} installed at ${DLV}`);
-}
 
 /** The line of `source` marked "breakpoint" (1-based). */
 function breakpointLine(source: string): number {
