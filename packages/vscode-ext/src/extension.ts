@@ -4,7 +4,7 @@
  * resolves every debug configuration (`*`) with the decisions of ./logic, and shows state,
  * progress and errors. Everything it decides is in ./logic and unit-tested there.
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, ResponseError, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
@@ -162,7 +162,7 @@ class Mirrord {
       pickTarget: (cwd, configFile) => this.pickTarget(cwd, configFile),
       startSession: async (params) => this.startSession(await this.client(), params, token),
       started: (result, target) => {
-        this.running.set(result.sessionId, target ?? 'from config');
+        this.running.set(result.sessionId, result.target ?? target ?? 'from config');
         this.refreshStatus();
       },
     };
@@ -188,7 +188,10 @@ class Mirrord {
         if (value.kind !== 'end') progress.report({ message: value.message, ...(increment !== undefined ? { increment } : {}) });
       });
       try {
-        return await client.sendRequest<StartSession.Result>(StartSession.method, { ...params, workDoneToken } satisfies StartSession.Params, source.token);
+        // The debuggee reads files of VS Code and of the debuggers (js-debug's bootloader through
+        // NODE_OPTIONS, debugpy's launcher): those folders stay local whatever feature.fs says.
+        const localPaths = [vscode.env.appRoot, dirname(this.context.extensionPath)].filter((p) => isAbsolute(p));
+        return await client.sendRequest<StartSession.Result>(StartSession.method, { ...params, workDoneToken, localPaths } satisfies StartSession.Params, source.token);
       } catch (error) {
         if (source.token.isCancellationRequested) {
           this.log.appendLine('starting the session was cancelled');

@@ -100,13 +100,24 @@ describe('ide-server session lifecycle (in-process, sessions with injected fault
 
   it('startSession: env, progress phases on the client\'s token, listed as running; stopSession stops it once and says so', async () => {
     const fake = fakeSession();
+    let localDirs: readonly string[] | undefined;
     starter = async (options) => {
+      localDirs = options.localDirs;
       options.progress.step('finding deployment/echo').done();
       options.progress.step('starting the agent (job)').done();
       options.progress.step('connecting to the agent').done();
       return fake.session;
     };
-    const result = await client.sendRequest<StartSession.Result>(StartSession.method, { cwd: workspace, debugType: 'node', target: 'deployment/echo', workDoneToken: 'tok-1' } satisfies StartSession.Params);
+    const result = await client.sendRequest<StartSession.Result>(StartSession.method, {
+      cwd: workspace,
+      debugType: 'node',
+      target: 'deployment/echo',
+      workDoneToken: 'tok-1',
+      // The IDE's folders stay local (js-debug's bootloader); relative paths and "/" are ignored.
+      localPaths: ['/opt/ide/app', 'relative/dir', '/', '/home/u/.vscode/extensions'],
+    } satisfies StartSession.Params);
+    assert.deepEqual(localDirs, ['/opt/ide/app', '/home/u/.vscode/extensions']);
+    assert.equal(result.target, 'deployment/echo');
     assert.equal(result.env.FROM_POD, 'yes');
     assert.equal(result.env.LD_PRELOAD, '/layer/libmirrord_layer.so');
     assert.equal(result.launch, undefined);

@@ -122,6 +122,12 @@ export namespace StartSession {
     readonly args?: string[];
     /** LSP work-done token the client created; without it the server creates one if the client supports work-done progress. */
     readonly workDoneToken?: string | number;
+    /**
+     * Absolute folders of the IDE and its debuggers that the debuggee reads (VS Code's app root
+     * with js-debug's bootloader, the extensions folder with debugpy's launcher): their files and
+     * their ancestors stay local whatever `feature.fs` says. Optional (an addition to DESIGN.md's shape).
+     */
+    readonly localPaths?: string[];
   }
   export interface Launch {
     readonly executable?: string;
@@ -134,6 +140,8 @@ export namespace StartSession {
     /** Environment to merge into the debug configuration's env (LD_PRELOAD, session socket, the target's env). */
     readonly env: Record<string, string>;
     readonly launch?: Launch;
+    /** The target the session runs on, as resolved (`deployment/echo`, `targetless`), for the IDE's status display. Optional (an addition to DESIGN.md's shape). */
+    readonly target?: string;
   }
 }
 

@@ -236,6 +236,7 @@ export class IdeServer {
         extraSkip: DEBUGGER_TOOLS[params.debugType] ?? [],
         log: (line) => this.#log(`session ${id}: ${line}`),
         detectDebuggerPort: (argv) => detectDebuggerPort(DEBUGGER_PORT_DETECTION[params.debugType], argv),
+        localDirs: Array.isArray(params.localPaths) ? params.localPaths.filter((p): p is string => typeof p === 'string' && isAbsolute(p) && p !== '/') : [],
       });
       managed.session = session;
       if (token.isCancellationRequested || this.#exiting || managed.ended) {
@@ -247,9 +248,9 @@ export class IdeServer {
       let result: StartSession.Result;
       if (GO_DEBUG_TYPES.has(params.debugType)) {
         const port = await this.#startDlv(managed, session, params);
-        result = { sessionId: id, env: stripLayer(remoteEnv), launch: { debugServer: port } };
+        result = { sessionId: id, env: stripLayer(remoteEnv), launch: { debugServer: port }, target };
       } else {
-        result = { sessionId: id, env: remoteEnv };
+        result = { sessionId: id, env: remoteEnv, target };
       }
       session.intercept.onIdle(() => {
         setTimeout(() => {

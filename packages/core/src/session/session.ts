@@ -26,6 +26,8 @@ export interface SessionOptions {
   readonly ignorePorts?: ReadonlyArray<number | readonly [number, number]>;
   readonly log?: (line: string) => void;
   readonly detectDebuggerPort?: (argv: readonly string[]) => number | undefined;
+  /** Folders (besides cwd) whose files and ancestors stay local: the IDE's and its debuggers' (js-debug's bootloader). */
+  readonly localDirs?: readonly string[];
   /** For tests: an already opened cluster. */
   readonly cluster?: Cluster;
 }
@@ -73,7 +75,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
       agent: agent.connection,
       socketPath: join(dir, 'layer.sock'),
       sessionDir: dir,
-      localDirs: [options.cwd],
+      localDirs: [options.cwd, ...(options.localDirs ?? [])],
       ...(options.extraSkip ? { extraSkip: options.extraSkip } : {}),
       ...(options.ignorePorts ? { ignorePorts: options.ignorePorts } : {}),
       ...(options.log ? { log: options.log } : {}),
