@@ -17,74 +17,22 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { importAgentImage } from "./agent/agent-image.js";
-import { E2E_NAMESPACE, KUBECONFIG_PATH, WORKLOADS, kubectl } from "./cluster/index.js";
+import { KUBECONFIG_PATH, kubectl } from "./cluster/index.js";
+import { HPA, NS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, descendants, k, killLocal, processSnapshot, queueBroker, queueReader, readerPods, repairWorkload, restored, sleep, waitFor } from "./support/queue-reader.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..");
 const cli = path.join(repo, "packages/core/dist/mirrord.js");
 const consumerProgram = path.join(here, "programs/queue-consumer.mjs");
-const { queueBroker, queueReader, tcpUdpEcho } = WORKLOADS;
-const NS = E2E_NAMESPACE;
-const TARGET = `deployment/${queueReader.name}`;
 const TIMEOUT_S = 10;
 const REPETITIONS = Number(process.env.MIRRORD_E2E_SCALE_REPS ?? 3);
-const ANNOTATION = "mirrord-ts/scaled-down";
-const COPY_LABEL = "mirrord-ts/copy-of";
-const HPA = "queue-reader-hpa";
 
 let work: string;
 let config: string;
 const started: ChildProcess[] = [];
 const localPids: number[] = [];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const env = () => ({ ...process.env, KUBECONFIG: KUBECONFIG_PATH });
-
-async function k(args: string[]): Promise<string> {
-  const r = await kubectl(args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
-
-/** HTTP to the broker from another pod (busybox wget), as the cluster's own traffic. */
-async function broker(pathAndQuery: string, post?: string): Promise<string> {
-  const url = `http://${queueBroker.name}.${NS}:${queueBroker.port}${pathAndQuery}`;
-  return k(["exec", "-n", NS, `deploy/${tcpUdpEcho.name}`, "--", "wget", "-qO-", ...(post !== undefined ? ["--post-data", post] : []), url]);
-}
-const consumed = async () => JSON.parse(await broker("/consumed")) as { id: number; body: string; consumer: string }[];
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await check().catch(() => false)) return Date.now() - start;
-    await sleep(300);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
-interface Deploy {
-  replicas: number;
-  ready: number;
-  annotation: string | undefined;
-}
-async function deploy(): Promise<Deploy> {
-  const d = JSON.parse(await k(["get", "deployment", "-n", NS, queueReader.name, "-o", "json"])) as { spec: { replicas: number }; status: { readyReplicas?: number }; metadata: { annotations?: Record<string, string> } };
-  return { replicas: d.spec.replicas, ready: d.status.readyReplicas ?? 0, annotation: d.metadata.annotations?.[ANNOTATION] };
-}
-async function readerPods(): Promise<string[]> {
-  return (await k(["get", "pods", "-n", NS, "-l", `app=${queueReader.name}`, "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"])).split("\n").filter(Boolean);
-}
-async function copyPods(): Promise<string[]> {
-  return (await k(["get", "pods", "-n", NS, "-l", COPY_LABEL, "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"])).split("\n").filter(Boolean);
-}
-async function sessionObjects(): Promise<string[]> {
-  return (await k(["get", "pods,leases,roles,rolebindings,serviceaccounts", "-n", NS, "-l", "app.kubernetes.io/managed-by=mirrord-ts,mirrord-ts/session", "-o", "name"])).split("\n").filter(Boolean);
-}
-/** Back at 3 ready replicas, no annotation, no copy pod, no session object. */
-async function restored(): Promise<boolean> {
-  const d = await deploy();
-  return d.replicas === queueReader.replicas && d.ready === queueReader.replicas && !d.annotation && (await copyPods()).length === 0 && (await sessionObjects()).length === 0;
-}
 
 function mirrord(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -117,9 +65,15 @@ async function startSession(exitAfterReady = false, flags: string[] = []): Promi
   const deadline = Date.now() + 120_000;
   let pid: number | undefined;
   while (!(pid = Number(/ready pid=(\d+)/.exec(stdout)?.[1])) ) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+    // A CLI killed by a signal has exitCode null: check signalCode too, or a crash looks like a hang.
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+      // A start-up that hangs: what every process of the session is doing, before it is killed.
+      const running = child.exitCode === null && child.signalCode === null;
+      const snapshot = running ? `\n${processSnapshot(child.pid!)}` : "";
+      const orphans = running ? descendants(child.pid!) : [];
       child.kill("SIGKILL");
-      throw new Error(`session did not start (exit ${child.exitCode}):\n${stdout}\n${stderr}`);
+      for (const orphan of orphans) killLocal(orphan);
+      throw new Error(`session did not start (exit ${child.exitCode ?? child.signalCode}):\n${stdout}\n${stderr}${snapshot}`);
     }
     await sleep(100);
   }
@@ -127,29 +81,11 @@ async function startSession(exitAfterReady = false, flags: string[] = []): Promi
   return { child, stdout: () => stdout, stderr: () => stderr, consumerPid: pid, exited };
 }
 
-function killLocal(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-}
-
 /** Puts the workload back whatever happened: our own processes, then the cluster objects. */
 async function repair(): Promise<void> {
   for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   for (const pid of localPids.splice(0)) killLocal(pid);
-  await kubectl(["annotate", "deployment", "-n", NS, queueReader.name, `${ANNOTATION}-`]);
-  await kubectl(["scale", "deployment", "-n", NS, queueReader.name, `--replicas=${queueReader.replicas}`]);
-  await kubectl(["delete", "hpa", "-n", NS, HPA, "--ignore-not-found", "--wait=false"]);
-  await kubectl(["delete", "leases,pods,roles,rolebindings,serviceaccounts", "-n", NS, "-l", "app.kubernetes.io/managed-by=mirrord-ts,mirrord-ts/session", "--grace-period=0", "--force", "--ignore-not-found"]);
-  await waitFor("queue-reader back at 3 ready replicas", restored, 60_000);
-}
-
-/** The cluster's readers consume again: a message published now is taken by a queue-reader pod. */
-async function clusterConsumes(): Promise<void> {
-  const { id } = JSON.parse(await broker("/publish", `cluster-${Date.now()}`)) as { id: number };
-  await waitFor(`message ${id} consumed by a cluster reader`, async () => (await consumed()).some((m) => m.id === id && m.consumer.startsWith(`${queueReader.name}-`)), 30_000);
+  await repairWorkload();
 }
 
 describe("copy_target.scale_down on the real cluster", function () {
