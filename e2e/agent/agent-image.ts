@@ -30,6 +30,8 @@ id="$1"; shift
 [ "\${1:-}" = "--" ] && shift
 pid=""
 for dir in /proc/[0-9]*; do
+  # A zombie (an orphan the container's init never reaped) keeps its cgroup but has no namespaces.
+  [ -e "$dir/ns/net" ] || continue
   if grep -q "$id" "$dir/cgroup" 2>/dev/null; then
     candidate="\${dir#/proc/}"
     if [ -z "$pid" ] || [ "$candidate" -lt "$pid" ]; then pid="$candidate"; fi

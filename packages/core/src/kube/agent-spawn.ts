@@ -226,6 +226,25 @@ export async function waitForAgent(cluster: Cluster, spec: AgentSpec, agent: Spa
 
 type ContainerState = { running: boolean; problem?: { reason: string; message?: string } };
 
+/**
+ * Why the agent stopped running after it started (its container exited), with the last line
+ * of its log; undefined while it runs. For a connect that keeps failing: say why at once
+ * instead of retrying until the start-up timeout.
+ */
+export async function agentStopped(cluster: Cluster, spec: AgentSpec, agent: SpawnedAgent): Promise<string | undefined> {
+  const state = await agentContainerState(cluster, spec, agent).catch(() => ({ running: true }) as ContainerState);
+  if (state.running || !state.problem) return undefined;
+  const where =
+    spec.mode === 'ephemeral'
+      ? { name: agent.forwardPod.name, namespace: agent.forwardPod.namespace, container: `mirrord-agent-${agent.agentId}` }
+      : await cluster.core
+          .listNamespacedPod({ namespace: spec.namespace, labelSelector: `${AGENT_LABEL}=${agent.agentId}` })
+          .then((pods) => ({ name: pods.items[0]?.metadata?.name ?? '', namespace: spec.namespace, container: 'mirrord-agent' }), () => undefined);
+  const log = where?.name ? await cluster.core.readNamespacedPodLog({ ...where, tailLines: 5 }).catch(() => '') : '';
+  const lastLine = String(log).trim().split('\n').at(-1)?.trim();
+  return `${state.problem.reason}${lastLine ? `: ${lastLine.slice(0, 300)}` : ''}`;
+}
+
 async function agentContainerState(cluster: Cluster, spec: AgentSpec, agent: SpawnedAgent): Promise<ContainerState> {
   if (spec.mode === 'ephemeral') {
     const pod = await callApi('watching the agent container', () => cluster.core.readNamespacedPod({ name: agent.forwardPod.name, namespace: agent.forwardPod.namespace }));

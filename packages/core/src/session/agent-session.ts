@@ -6,7 +6,7 @@
 import { AgentConnection } from '@mirrord-ts/agent-client';
 import type { MirrordConfig } from '../config/definition.js';
 import { ClusterError, ConfigError } from '../errors.js';
-import { AGENT_LABEL, createAgent, randomAgentPort, removeAgent, waitForAgent, type AgentMode, type AgentSpec, type SpawnedAgent } from '../kube/agent-spawn.js';
+import { AGENT_LABEL, agentStopped, createAgent, randomAgentPort, removeAgent, waitForAgent, type AgentMode, type AgentSpec, type SpawnedAgent } from '../kube/agent-spawn.js';
 import type { Cluster } from '../kube/cluster.js';
 import { forwardPort, type PortForward } from '../kube/port-forward.js';
 import { resolveTarget, type ResolvedTarget } from '../kube/targets.js';
@@ -105,7 +105,7 @@ export async function startAgentSession(options: StartOptions): Promise<AgentSes
     const connection = await inStep(progress, 'connecting to the agent', async () => {
       const opened = await forwardPort(cluster, agent.forwardPod.namespace, agent.forwardPod.name, agent.port);
       cleanups.push(() => opened.close());
-      const connected = await connectWithRetry(opened, config.agent.startup_timeout * 1000);
+      const connected = await connectWithRetry(opened, config.agent.startup_timeout * 1000, () => agentStopped(cluster, spec, agent));
       cleanups.push(async () => connected.close());
       return connected;
     });
@@ -126,7 +126,7 @@ export async function startAgentSession(options: StartOptions): Promise<AgentSes
 }
 
 /** The agent listens a moment after its container starts; retry the handshake until it answers. */
-async function connectWithRetry(forward: PortForward, timeoutMs: number): Promise<AgentConnection> {
+async function connectWithRetry(forward: PortForward, timeoutMs: number, stopped: () => Promise<string | undefined>): Promise<AgentConnection> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -137,6 +137,8 @@ async function connectWithRetry(forward: PortForward, timeoutMs: number): Promis
       if (error instanceof Error && error.name === 'ProtocolVersionMismatchError') {
         throw new ConfigError([{ key: 'agent.image', message: error.message, help: `Use the agent image of this version (${DEFAULT_AGENT_IMAGE}) or a CLI matching the agent.` }]);
       }
+      const why = await stopped();
+      if (why) throw new ClusterError('cluster.agent_failed', `The agent stopped before it answered: ${why}.`, `Check the agent with \`kubectl describe pod -l ${AGENT_LABEL}\`, then retry.`);
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
   }
