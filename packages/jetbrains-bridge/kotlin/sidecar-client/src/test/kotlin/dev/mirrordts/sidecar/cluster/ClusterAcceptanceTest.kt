@@ -69,6 +69,8 @@ class ClusterAcceptanceTest {
     @AfterEach
     fun cleanUp() {
         while (cleanups.isNotEmpty()) runCatching { cleanups.removeLast()() }.onFailure { println("cleanup: $it") }
+        // In the test's <system-out> of Surefire's report (e2e/jetbrains.test.ts shows it for a failed test).
+        println("server log (last 6000 characters):\n${serverLog.toString().takeLast(6000)}")
         requests.shutdownNow()
         // What the test made must be gone from the cluster, failures included.
         E2eCluster.waitForNoAgent(45_000)
