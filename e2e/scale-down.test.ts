@@ -18,7 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { importAgentImage } from "./agent/agent-image.js";
 import { KUBECONFIG_PATH, kubectl } from "./cluster/index.js";
-import { HPA, NS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, descendants, k, killLocal, processSnapshot, queueBroker, queueReader, readerPods, repairWorkload, restored, sleep, waitFor } from "./support/queue-reader.js";
+import { HPA, NS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, descendants, k, killLocal, processSnapshot, queueBroker, queueReader, readerPods, repairWorkload, restored, sessionDirOf, sleep, waitFor } from "./support/queue-reader.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..");
@@ -31,6 +31,8 @@ let work: string;
 let config: string;
 const started: ChildProcess[] = [];
 const localPids: number[] = [];
+/** Session folders of the CLIs started here: a killed CLI leaves its own behind. */
+const sessionDirs: string[] = [];
 
 const env = () => ({ ...process.env, KUBECONFIG: KUBECONFIG_PATH });
 
@@ -71,6 +73,10 @@ async function startSession(exitAfterReady = false, flags: string[] = []): Promi
       const running = child.exitCode === null && child.signalCode === null;
       const snapshot = running ? `\n${processSnapshot(child.pid!)}` : "";
       const orphans = running ? descendants(child.pid!) : [];
+      for (const orphan of orphans) {
+        const dir = sessionDirOf(orphan);
+        if (dir && !sessionDirs.includes(dir)) sessionDirs.push(dir);
+      }
       child.kill("SIGKILL");
       for (const orphan of orphans) killLocal(orphan);
       throw new Error(`session did not start (exit ${child.exitCode ?? child.signalCode}):\n${stdout}\n${stderr}${snapshot}`);
@@ -78,6 +84,8 @@ async function startSession(exitAfterReady = false, flags: string[] = []): Promi
     await sleep(100);
   }
   localPids.push(pid);
+  const dir = sessionDirOf(pid);
+  if (dir) sessionDirs.push(dir);
   return { child, stdout: () => stdout, stderr: () => stderr, consumerPid: pid, exited };
 }
 
@@ -85,6 +93,7 @@ async function startSession(exitAfterReady = false, flags: string[] = []): Promi
 async function repair(): Promise<void> {
   for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   for (const pid of localPids.splice(0)) killLocal(pid);
+  for (const dir of sessionDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   await repairWorkload();
 }
 

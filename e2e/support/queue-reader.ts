@@ -5,6 +5,7 @@
  * Used by scale-down.test.ts (`mirrord exec`) and scale-down-ext.test.ts (`mirrord ext`).
  */
 import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { E2E_NAMESPACE, WORKLOADS, kubectl } from "../cluster/index.js";
 
 export const { queueBroker, queueReader, tcpUdpEcho } = WORKLOADS;
@@ -146,4 +147,17 @@ export function descendants(pid: number): number[] {
   };
   visit(pid);
   return out;
+}
+
+/**
+ * The session folder (layer socket, file copies) of the session a local program runs in, read
+ * from its environment (MIRRORD_LAYER_SOCKET): a killed CLI cannot remove it, the test does.
+ */
+export function sessionDirOf(pid: number): string | undefined {
+  try {
+    const socket = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").find((v) => v.startsWith("MIRRORD_LAYER_SOCKET="));
+    return socket ? path.dirname(socket.slice("MIRRORD_LAYER_SOCKET=".length)) : undefined;
+  } catch {
+    return undefined;
+  }
 }
