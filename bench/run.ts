@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const BENCHES: Record<string, string> = {
+  ide: "../e2e/vscode/bench.ts",
   layer: "layer.ts",
   tunnel: "../e2e/bench/tunnel.ts",
 };
