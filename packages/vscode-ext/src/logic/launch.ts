@@ -107,10 +107,10 @@ export function mergeSession(config: LaunchConfig, result: StartSession.Result):
     const existing = { ...(config.env ?? {}) };
     const preload = existing.LD_PRELOAD;
     if (typeof preload === 'string' && preload !== '' && sessionEnv.LD_PRELOAD) sessionEnv.LD_PRELOAD = `${sessionEnv.LD_PRELOAD}:${preload}`;
-    // The launch configuration's own values win over the target's, except the layer's.
-    const layerNames = new Set(['LD_PRELOAD', 'MIRRORD_LAYER_SOCKET']);
-    const env: Record<string, string | null | undefined> = { ...sessionEnv };
-    for (const [name, value] of Object.entries(existing)) if (!layerNames.has(name)) env[name] = value;
+    // The session's values win over the configuration's, as in mirrord's own plugins (VS Code:
+    // Object.assign({}, config.env, env)) and the JetBrains bridge; feature.env.override is
+    // how a user sets a value over the target's.
+    const env: Record<string, string | null | undefined> = { ...existing, ...sessionEnv };
     env.__MIRRORD_EXT_INJECTED = 'true';
     merged.env = env;
   }

@@ -56,10 +56,11 @@ describe('vscode-ext logic: config file and target', () => {
 
 describe('vscode-ext logic: merging the session into the configuration', () => {
   const result = { sessionId: 's1', env: { LD_PRELOAD: '/x/libmirrord_layer.so', MIRRORD_LAYER_SOCKET: '/tmp/s', DB_HOST: 'db.cluster', PORT: '80' } };
-  it('env merge: layer variables, the target\'s env, the configuration\'s own values win, LD_PRELOAD joined', () => {
-    const merged = mergeSession(base({ env: { PORT: '3000', LD_PRELOAD: '/usr/lib/other.so' } }), result);
+  it('env merge: the configuration\'s own values, then the session\'s (they win, as in mirrord\'s plugins), LD_PRELOAD joined', () => {
+    const merged = mergeSession(base({ env: { PORT: '3000', LOCAL_ONLY: 'yes', LD_PRELOAD: '/usr/lib/other.so' } }), result);
     assert.equal(merged.__mirrordSessionId, 's1');
-    assert.equal(merged.env?.PORT, '3000');
+    assert.equal(merged.env?.PORT, '80');
+    assert.equal(merged.env?.LOCAL_ONLY, 'yes');
     assert.equal(merged.env?.DB_HOST, 'db.cluster');
     assert.equal(merged.env?.LD_PRELOAD, '/x/libmirrord_layer.so:/usr/lib/other.so');
     assert.equal(merged.env?.MIRRORD_LAYER_SOCKET, '/tmp/s');
