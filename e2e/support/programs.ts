@@ -54,7 +54,8 @@ export function startProgram(command: string, args: readonly string[], options: 
  * `${baseUrl}${path}` follow.
  */
 export function clusterGetCommand(): { kubectlArgs: string[]; baseUrl: string } {
-  return { kubectlArgs: ["exec", "-n", E2E_NAMESPACE, `deploy/${WORKLOADS.tcpUdpEcho.name}`, "--", "wget", "-qO-"], baseUrl: `http://${WORKLOADS.echo.name}` };
+  // -T: a request held by a paused debuggee must not keep a failed run alive for ever.
+  return { kubectlArgs: ["exec", "-n", E2E_NAMESPACE, `deploy/${WORKLOADS.tcpUdpEcho.name}`, "--", "wget", "-qO-", "-T", "90"], baseUrl: `http://${WORKLOADS.echo.name}` };
 }
 
 /** An HTTP GET made from another pod (tcp-udp-echo has busybox wget) to the echo Service: cluster traffic. */
