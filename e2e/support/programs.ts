@@ -54,8 +54,9 @@ export function startProgram(command: string, args: readonly string[], options: 
  * `${baseUrl}${path}` follow.
  */
 export function clusterGetCommand(): { kubectlArgs: string[]; baseUrl: string } {
-  // -T: a request held by a paused debuggee must not keep a failed run alive for ever.
-  return { kubectlArgs: ["exec", "-n", E2E_NAMESPACE, `deploy/${WORKLOADS.tcpUdpEcho.name}`, "--", "wget", "-qO-", "-T", "90"], baseUrl: `http://${WORKLOADS.echo.name}` };
+  // A request held by a paused debuggee must not keep a failed run alive for ever: `timeout 90`,
+  // not wget's -T, which segfaults in this busybox (exit 139 on every request).
+  return { kubectlArgs: ["exec", "-n", E2E_NAMESPACE, `deploy/${WORKLOADS.tcpUdpEcho.name}`, "--", "timeout", "90", "wget", "-qO-"], baseUrl: `http://${WORKLOADS.echo.name}` };
 }
 
 /** An HTTP GET made from another pod (tcp-udp-echo has busybox wget) to the echo Service: cluster traffic. */
