@@ -158,21 +158,29 @@ export class AgentConnection {
     const call = this.track(this.grpcClient.ConnectTcp(this.metadata));
     const stream = new AgentTcpStream(call);
     return new Promise((resolve, reject) => {
-      let connected = false;
-      const onError = (error: Error): void => reject(error);
+      let settled = false;
+      const onError = (error: Error): void => {
+        settled = true;
+        reject(error);
+      };
       stream.once("error", onError);
       // The call may end without "connected" and without an error the stream reports: the
       // agent cancels its calls when the session ends (no ping got through for
       // communication_timeout) or when it shuts down. The connect fails then, never waits on.
+      // A refused connect also ends the call (the stream cancels it as it is destroyed with
+      // the errno), and that error is emitted a tick later: only a status no error followed counts.
       call.once("status", (status: grpc.StatusObject) => {
-        if (connected) return;
-        stream.off("error", onError);
-        const why = status.code === grpc.status.OK ? "the agent ended the connection before it was made" : status.details || `status ${status.code}`;
-        reject(new AgentCallError(`connect to ${ip}:${port}: ${why}`, status.code, status.code === grpc.status.CANCELLED ? "ECONNABORTED" : undefined));
+        setImmediate(() => {
+          if (settled) return;
+          settled = true;
+          stream.off("error", onError);
+          const why = status.code === grpc.status.OK ? "the agent ended the connection before it was made" : status.details || `status ${status.code}`;
+          reject(new AgentCallError(`connect to ${ip}:${port}: ${why}`, status.code, status.code === grpc.status.CANCELLED ? "ECONNABORTED" : undefined));
+        });
       });
       call.once("data", (message: { message?: string; connected?: { local?: SocketAddress__Output | null } | null }) => {
-        if (message.message === "connected") {
-          connected = true;
+        if (message.message === "connected" && !settled) {
+          settled = true;
           stream.off("error", onError);
           stream.local = message.connected?.local ?? undefined;
           resolve(stream);
