@@ -20,6 +20,7 @@ interface FakeSession {
   readonly session: Session;
   closes: number;
   processes: number;
+  killCalls: number;
   idle(): void;
   agentGone(reason: string): void;
 }
@@ -30,6 +31,7 @@ function fakeSession(launcher?: (command: string, args: readonly string[]) => [s
   const fake: FakeSession = {
     closes: 0,
     processes: 0,
+    killCalls: 0,
     idle: () => idleListeners.forEach((l) => l()),
     agentGone: (reason) => closedListeners.forEach((l) => l(reason)),
     session: {
@@ -41,6 +43,10 @@ function fakeSession(launcher?: (command: string, args: readonly string[]) => [s
           return fake.processes;
         },
         launcherArgv: (command: string, args: readonly string[]) => (launcher ? launcher(command, args) : [command, [...args]]),
+        killProcesses: () => {
+          fake.killCalls++;
+          return [];
+        },
       },
       envPlan: { set: {}, unset: [] },
       programEnv: (base: Record<string, string | undefined>) => ({ ...(base as Record<string, string>), LD_PRELOAD: '/layer/libmirrord_layer.so', MIRRORD_LAYER_SOCKET: '/tmp/layer.sock', FROM_POD: 'yes' }),
@@ -253,6 +259,7 @@ describe('ide-server session lifecycle (in-process, sessions with injected fault
     await until(() => log.some((line) => line.endsWith('dlv: debuggee output')), 'the debuggee output in the log', 10_000);
     await client.sendRequest(StopSession.method, { sessionId: result.sessionId });
     assert.equal(fake.closes, 1);
+    assert.equal(fake.killCalls, 1, 'what the server launched through dlv ends with the session');
   });
 
   it('go with args that would make dlv listen beyond loopback is refused with a sentence, and nothing is left', async () => {

@@ -307,7 +307,17 @@ export class IdeServer {
     managed.ended ??= (async () => {
       managed.state = 'stopping';
       this.#log(`session ${managed.id}: stopping (${reason})`);
-      if (managed.adapter && managed.adapter.exitCode === null) managed.adapter.kill('SIGTERM');
+      if (managed.adapter) {
+        // The server launched this debugger and, through it, the debuggee: both end with the
+        // session. A dlv stopped mid-debug (the debuggee paused at a breakpoint) would leave the
+        // debuggee running on its own, so whatever of the session still runs is killed.
+        if (managed.adapter.exitCode === null && managed.adapter.signalCode === null) {
+          managed.adapter.kill('SIGTERM');
+          await exitOf(managed.adapter, 2_000);
+        }
+        const killed = managed.session?.intercept.killProcesses() ?? [];
+        if (killed.length > 0) this.#log(`session ${managed.id}: killed processes the debugger left: ${killed.join(', ')}`);
+      }
       await managed.session?.close().catch((e: unknown) => this.#log(`session ${managed.id}: close failed: ${String(e)}`));
       this.#sessions.delete(managed.id);
       this.#log(`session ${managed.id}: ended`);
@@ -455,4 +465,16 @@ export function runIdeServer(options: IdeServerOptions): Promise<never> {
 export async function ideServerCommand(options: { stdio?: boolean }, context: { env: Env; cwd: string }): Promise<number> {
   if (!options.stdio) throw new UsageError('cli.ide_server_transport', 'mirrord ide-server speaks only over stdio.', 'Run `mirrord ide-server --stdio` (IDE extensions start it this way).');
   return runIdeServer({ input: process.stdin, output: process.stdout, env: context.env, cwd: context.cwd, log: (line) => void process.stderr.write(`${line}\n`) });
+}
+
+/** Resolves when the child has exited, or after `timeoutMs`. */
+function exitOf(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -17,6 +17,7 @@ import type { MirrordConfig } from '../config/definition.js';
 import { DnsServer, firstNameserver } from './dns-server.js';
 import { IncomingTraffic } from './incoming.js';
 import { routeOutgoing, type Protocol } from './outgoing-policy.js';
+import { killRecorded, processStartTime } from './process-identity.js';
 import { NATIVE_LOCAL_PREFIXES, RemoteFiles } from './remote-files.js';
 
 /** errno values the session answers with. */
@@ -52,6 +53,8 @@ export class InterceptSession {
   readonly #files: RemoteFiles | undefined;
   readonly #ignoredPorts: (number | readonly [number, number])[];
   readonly #live = new Set<number>();
+  /** Every process that said hello, with its start time: the processes of this session. */
+  readonly #processes = new Map<number, string>();
   readonly #idleListeners = new Set<() => void>();
   readonly #closers = new Set<() => void>();
   #everAttached = false;
@@ -68,6 +71,8 @@ export class InterceptSession {
       options.socketPath,
       {
         onHello: (hello: Hello) => {
+          const started = processStartTime(hello.pid);
+          if (started) this.#processes.set(hello.pid, started);
           // The program's own files (its executable, the script it runs) stay local.
           for (const arg of [hello.exe, ...hello.argv]) if (arg.startsWith('/') && existsSync(arg)) this.#files?.addLocalDir(dirname(arg));
           const debuggerPort = options.detectDebuggerPort?.(hello.argv);
@@ -168,6 +173,14 @@ export class InterceptSession {
   /** Runs when the last supervised process has exited. */
   onIdle(listener: () => void): void {
     this.#idleListeners.add(listener);
+  }
+
+  /**
+   * SIGKILL to every process of this session that still runs; for the one who launched them
+   * (the IDE server's dlv): a debuggee its debugger left behind must not outlive the session.
+   */
+  killProcesses(): number[] {
+    return killRecorded(this.#processes);
   }
 
   get processCount(): number {
