@@ -7,7 +7,7 @@
  *  1. the local consumer takes every message published during the session and the cluster's
  *     readers none; it sees the target's env and reaches the broker by its cluster name; when
  *     the debuggee exits, ext ends the session and the workload is back;
- *  2. SIGKILL of `ext` (the plugin side dies), MIRRORD_E2E_SCALE_REPS times (default 3): the
+ *  2. SIGKILL of `ext` (the plugin side dies), MIRRORD_E2E_SCALE_REPS times (default 20): the
  *     workload is back at 3 replicas within communication_timeout + 15 s, the copy pod is gone,
  *     and the cluster's readers consume again.
  * Every test leaves the workload as it found it, and no ext, debuggee or agent behind.
@@ -20,12 +20,12 @@ import path from "node:path";
 import { importAgentImage } from "./agent/agent-image.js";
 import { REPO, agentPods, debuggeeEnv, pluginEnv, startExt, stopChild, type Launch, type PluginCall } from "./support/ide-plugin.js";
 import { startProgram, type Running } from "./support/programs.js";
-import { NS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, killLocal, processSnapshot, publish, queueBroker, readerPods, repairWorkload, restored, sleep, waitFor } from "./support/queue-reader.js";
+import { SCALE_REPETITIONS, NS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, killLocal, processSnapshot, publish, queueBroker, readerPods, repairWorkload, restored, sleep, waitFor } from "./support/queue-reader.js";
 
 const consumerProgram = path.join(REPO, "e2e/programs/queue-consumer.mjs");
 const TIMEOUT_S = 10;
 const IDLE_S = 2;
-const REPETITIONS = Number(process.env.MIRRORD_E2E_SCALE_REPS ?? 3);
+const REPETITIONS = SCALE_REPETITIONS;
 
 let work: string;
 let config: string;

@@ -18,14 +18,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { importAgentImage } from "./agent/agent-image.js";
 import { KUBECONFIG_PATH, kubectl } from "./cluster/index.js";
-import { HPA, NS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, descendants, k, killLocal, processSnapshot, queueBroker, queueReader, readerPods, repairWorkload, restored, sessionDirOf, sleep, waitFor } from "./support/queue-reader.js";
+import { HPA, NS, SCALE_REPETITIONS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, descendants, k, killLocal, processSnapshot, queueBroker, queueReader, readerPods, repairWorkload, restored, sessionDirOf, sleep, waitFor } from "./support/queue-reader.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..");
 const cli = path.join(repo, "packages/core/dist/mirrord.js");
 const consumerProgram = path.join(here, "programs/queue-consumer.mjs");
 const TIMEOUT_S = 10;
-const REPETITIONS = Number(process.env.MIRRORD_E2E_SCALE_REPS ?? 3);
+const REPETITIONS = SCALE_REPETITIONS;
 
 let work: string;
 let config: string;

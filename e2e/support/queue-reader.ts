@@ -14,6 +14,8 @@ export const TARGET = `deployment/${queueReader.name}`;
 export const ANNOTATION = "mirrord-ts/scaled-down";
 export const COPY_LABEL = "mirrord-ts/copy-of";
 export const HPA = "queue-reader-hpa";
+/** Repetitions of each ending (normal exit, SIGINT, SIGKILL): issue 11 asks for 20 of each. */
+export const SCALE_REPETITIONS = Number(process.env.MIRRORD_E2E_SCALE_REPS ?? 20);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

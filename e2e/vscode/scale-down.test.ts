@@ -8,7 +8,7 @@
  *     published during the session and the cluster none → Stop → the workload is back at 3
  *     replicas within communication_timeout + 15 s, no copy pod, the cluster's readers consume;
  *  2. SIGKILL of the IDE server (the process that holds the session, like the CLI in the
- *     exec flow) mid-session, MIRRORD_E2E_SCALE_REPS times (default 3; the language client
+ *     exec flow) mid-session, MIRRORD_E2E_SCALE_REPS times (default 20; the language client
  *     starts a new server for the next F5) → the cluster's restorer puts the workload back
  *     within communication_timeout + 15 s, the copy pod is gone, and the cluster's readers consume.
  * Every test leaves the workload as it found it, and no debuggee or agent behind.
@@ -23,13 +23,13 @@ import type { Browser, Page } from 'playwright-core';
 import { importAgentImage } from '../agent/agent-image.js';
 import { KUBECONFIG_PATH } from '../cluster/index.js';
 import { agentPods } from '../support/ide-plugin.js';
-import { NS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, publish, queueBroker, readerPods, repairWorkload, restored, waitFor } from '../support/queue-reader.js';
+import { SCALE_REPETITIONS, NS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, publish, queueBroker, readerPods, repairWorkload, restored, waitFor } from '../support/queue-reader.js';
 import { REPO_ROOT, ensureCodeServer, ensureVsix, openWorkbench, startCodeServer, type RunningCodeServer } from './code-server.js';
 import { debugConfiguration, debugToolbar, debugging, killWorkspaceProcesses, processesWith, waitForConsole, waitForNoDebugSession } from './workbench.js';
 
 const OUT = process.env.MIRRORD_E2E_OUT ?? join(REPO_ROOT, 'e2e', 'vscode', 'out');
 const TIMEOUT_S = 10;
-const REPETITIONS = Number(process.env.MIRRORD_E2E_SCALE_REPS ?? 3);
+const REPETITIONS = SCALE_REPETITIONS;
 const BROKER_URL = `http://${queueBroker.name}.${NS}.svc.cluster.local:${queueBroker.port}`;
 
 const LAUNCH_JSON = JSON.stringify(
