@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { openCluster, recordingProgress, startAgentSession, type AgentSession, type Cluster } from "@mirrord-ts/core";
 import { importAgentImage } from "./agent/agent-image.js";
-import { E2E_NAMESPACE, KUBECONFIG_PATH, WORKLOADS } from "./cluster/index.js";
+import { KUBECONFIG_PATH, WORKLOADS } from "./cluster/index.js";
 import { agentLeftovers, agentProcesses, configFor, containerMainPid, deleteSessionJobs, podNames, isPaused, shInAnotherPod, sleep, waitFor } from "./support/agent-helpers.js";
 
 const { echo, queueBroker, queueReader } = WORKLOADS;

@@ -8,46 +8,22 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { importAgentImage } from "./agent/agent-image.js";
-import { CACHE_DIR, WORKLOADS } from "./cluster/index.js";
+import { WORKLOADS } from "./cluster/index.js";
 import { CdpClient, DapClient } from "./support/debug-clients.js";
+import { ensureDebugpy, venvPython } from "./support/debuggers.js";
 import { REPO, debuggeeEnv, pluginEnv, startExt, stopChild, waitForNoSession } from "./support/ide-plugin.js";
 import { FILTER_HEADER, SERVICE_URL, clusterGet, freePort, startProgram, stealConfig, type Running } from "./support/programs.js";
 
 const { echo } = WORKLOADS;
 const programs = path.join(REPO, "e2e/programs");
-const VENV = path.join(CACHE_DIR, "debugpy-venv");
-const venvPython = path.join(VENV, "bin/python");
 /** What the plugin sets for every debugger type. */
 const IGNORED = "45000-65535";
 
 let work: string;
-
-/** debugpy from PyPI, in a venv kept in the cluster's cache folder. */
-function ensureDebugpy(): void {
-  const has = () => {
-    try {
-      execFileSync(venvPython, ["-c", "import debugpy"], { stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (existsSync(venvPython) && has()) return;
-  execFileSync("python3", ["-m", "venv", VENV], { stdio: "ignore" });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      execFileSync(path.join(VENV, "bin/pip"), ["install", "-q", "debugpy"], { stdio: "pipe", timeout: 300_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
-  assert.ok(has(), "debugpy installed");
-}
 
 /** The checks every debuggee passes: GET by name, the target's env, a stolen request; the pod answers the rest. */
 async function assertSessionWorks(program: Running, from: string): Promise<void> {

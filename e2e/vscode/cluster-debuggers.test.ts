@@ -24,7 +24,7 @@ import { E2E_NAMESPACE, KUBECONFIG_PATH, WORKLOADS } from '../cluster/index.js';
 import { DLV, ensureDlv } from '../support/debuggers.js';
 import { sleep, waitForNoSession } from '../support/ide-plugin.js';
 import { FILTER_HEADER, clusterGet } from '../support/programs.js';
-import { REPO_ROOT, ensureCodeServer, ensureVsix, openWorkbench, runCommand, startCodeServer, type RunningCodeServer } from './code-server.js';
+import { REPO_ROOT, ensureCodeServer, ensureVsix, openWorkbench, startCodeServer, type RunningCodeServer } from './code-server.js';
 import { debugConfiguration, debugToolbar, debugging, killWorkspaceProcesses, openFile, processesWith, toggleBreakpointAt, waitForConsole, waitForNoDebugSession } from './workbench.js';
 
 const OUT = process.env.MIRRORD_E2E_OUT ?? join(REPO_ROOT, 'e2e', 'vscode', 'out');

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { REPO_ROOT, ensureCodeServer, ensureVsix, openWorkbench, runCommand, startCodeServer, type RunningCodeServer } from './code-server.js';
+import { processesWith } from './workbench.js';
 
 const OUT = process.env.MIRRORD_E2E_OUT ?? join(REPO_ROOT, 'e2e', 'vscode', 'out');
 
@@ -218,21 +219,3 @@ describe('VS Code extension in code-server (smoke)', function () {
     console.log(`      IDE server gone ${((Date.now() - started) / 1000).toFixed(1)} s after the extension host was killed`);
   });
 });
-
-/** Processes whose command line contains every fragment: pid and parent pid, read from /proc. */
-function processesWith(...fragments: string[]): { pid: number; ppid: number }[] {
-  const found: { pid: number; ppid: number }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (!fragments.every((f) => cmdline.includes(f))) continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      found.push({ pid: Number(entry), ppid });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}

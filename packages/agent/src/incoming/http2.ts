@@ -8,7 +8,7 @@ import {
   constants,
   createServer,
 } from "node:http2";
-import type { HttpHeader__Output, HttpRequest, HttpResponse__Output } from "@mirrord-ts/protocol";
+import type { HttpHeader__Output, HttpRequest } from "@mirrord-ts/protocol";
 import type { RequestFilter } from "./http-filter.js";
 import { type ClientAnswer, type RequestRoute, type StealRoute, observeBody, readBody, writeWithBackpressure } from "./http1.js";
 import { originalDestination, plainAddress } from "./port-redirect.js";

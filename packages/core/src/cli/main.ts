@@ -23,9 +23,6 @@ export interface CliContext {
 export async function runCli(context: CliContext): Promise<number> {
   const out = context.out ?? processOutput(outputModeOf(context.env));
   let exitCode = 0;
-  const notYet = (verb: string) => () => {
-    throw new UsageError('cli.not_implemented', `mirrord ${verb} is not implemented yet.`, 'This version can check config files with `mirrord verify-config`.');
-  };
 
   const program = new Command('mirrord')
     .description('Run a local process as if it ran inside a Kubernetes pod.')
