@@ -4,8 +4,7 @@
  * layer's supervisor, and pause. `close()` undoes everything on every path.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkKernel } from '@mirrord-ts/layer';
 import type { MirrordConfig } from '../config/definition.js';
@@ -15,6 +14,7 @@ import { inStep, type Progress } from '../progress.js';
 import { startAgentSession, type AgentSession } from './agent-session.js';
 import { InterceptSession } from './intercept.js';
 import { applyEnvPlan, planEnv, type EnvPlan } from './remote-env.js';
+import { createSessionDir, sweepStaleSessionDirs } from './session-dirs.js';
 
 export interface SessionOptions {
   readonly config: MirrordConfig;
@@ -58,7 +58,8 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const id = newSessionId();
   const cluster = options.cluster ?? openCluster({ kubeconfig: config.kubeconfig, context: config.kube_context, acceptInvalidCertificates: config.accept_invalid_certificates, env: options.env });
   const agent = await startAgentSession({ cluster, config, progress, sessionId: id, agentImage: options.env.MIRRORD_AGENT_IMAGE || undefined });
-  const dir = mkdtempSync(join(tmpdir(), `mirrord-${id}-`));
+  sweepStaleSessionDirs();
+  const dir = createSessionDir(id);
   let intercept: InterceptSession | undefined;
   let paused = false;
   const close = async () => {
