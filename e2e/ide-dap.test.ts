@@ -78,6 +78,21 @@ function killDescendants(pid: number | undefined): void {
   }
 }
 
+/** Live processes whose command line names `argument` (a debuggee and the launchers around it). */
+function processesNaming(argument: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").includes(argument)) continue;
+      if (!readFileSync(`/proc/${entry}/stat`, "utf8").includes(") Z ")) found.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
 /** The executables of the server's descendants that live in `dir` (dlv's debuggee). */
 function executablesUnder(pid: number, dir: string): string[] {
   const found: string[] = [];
@@ -148,6 +163,8 @@ interface Case {
   shows(value: string): string;
   /** Checks the running debuggee (after it printed "serving"). */
   checkDebuggee?(): void;
+  /** Stop (instead of continue) while the handler is stopped at the breakpoint. */
+  stopAtBreakpoint?: boolean;
 }
 
 async function connectWithRetry(port: number, what: () => string, timeoutMs = 30_000): Promise<DapClient> {
@@ -256,6 +273,25 @@ async function runCase(c: Case): Promise<void> {
     }
     assert.ok(header, `a "header" variable in ${scopes.map((s) => s.name).join(", ")}`);
     assert.equal(header.value, c.shows(value), "the request's header value in Variables");
+    if (c.stopAtBreakpoint) {
+      // Stop with the request held by the stopped handler: the debuggee is gone, so the cluster
+      // client gets the agent's 502 instead of waiting for its own timeout; the session ends.
+      const stopAt = Date.now();
+      await dap.request("disconnect", { restart: false, terminateDebuggee: true }, 30_000).catch(() => undefined);
+      await server.request<StopSession.Result>(StopSession.method, { sessionId } satisfies StopSession.Params);
+      sessionId = undefined;
+      const outcome = await Promise.race([answer!.then((b) => `answered: ${b}`, (e: Error) => `failed: ${e.message}`), sleep(20_000).then(() => "still waiting 20 s after Stop")]);
+      const answeredMs = Date.now() - stopAt;
+      assert.match(outcome, /502 Bad Gateway/, "the cluster client whose request the stopped debuggee held gets a 502");
+      const program = String(c.launch.program);
+      for (let i = 0; processesNaming(program).length > 0; i++) {
+        assert.ok(i < 100, `the debuggee (and whatever launched it) still runs 10 s after Stop: ${processesNaming(program).join(", ")}`);
+        await sleep(100);
+      }
+      const gone = await waitForNoSession(30_000);
+      timings.push(`${c.launch.name}: Stop at the breakpoint → the held cluster request answered 502 after ${answeredMs} ms, agent gone after ${Date.now() - stopAt} ms (${gone} ms polling)`);
+      return;
+    }
     await dap.request("continue", { threadId });
     const body = JSON.parse(await answer!) as { from: string; path: string; header: string; env: string };
     const roundTrip = Date.now() - sentAt;
@@ -340,9 +376,9 @@ describe("F5 at the debug-adapter level: debugpy and Delve (static, cgo) stop on
     for (const t of timings) console.log(`      ${t}`);
   });
 
-  it('Python: "mirrord": true, target picked → debugpy\'s adapter → breakpoint in do_GET on a stolen request', async () => {
+  const pythonCase = (extra: Partial<Case> = {}): Case => {
     const source = path.join(programs, "dap-handler.py");
-    await runCase({
+    return {
       launch: { type: "debugpy", request: "launch", name: "Python: dap-handler", program: source, args: [String(echo.port), echo.onlyVar[0]], cwd: work, python: venvPython, console: "internalConsole", justMyCode: true, mirrord: true },
       source,
       from: "local-python-dap",
@@ -360,8 +396,61 @@ describe("F5 at the debug-adapter level: debugpy and Delve (static, cgo) stop on
         const dap = await connectWithRetry(port, () => process_.stderr());
         return { dap, process: process_ };
       },
-    });
-  });
+      ...extra,
+    };
+  };
+
+  it('Python: "mirrord": true, target picked → debugpy\'s adapter → breakpoint in do_GET on a stolen request', () => runCase(pythonCase()));
+
+  it("Python: Stop while the handler holds a stolen request at the breakpoint → the cluster client gets a 502 at once, the session ends", () =>
+    runCase(pythonCase({ stopAtBreakpoint: true })));
+
+  const goCase = (kind: string, cgo: boolean, mode: "exec" | "debug", extra: Partial<Case> = {}): Case => {
+    const picked = cgo === (mode === "exec");
+    const source = mode === "exec" ? path.join(programs, "dap-handler.go") : path.join(work, "gosvc/main.go");
+    return {
+      launch: {
+        type: "go",
+        request: "launch",
+        name: `Go: dap-handler (${kind})`,
+        mode,
+        // mode debug: `program: "${workspaceFolder}/gosvc"` as the Go extension's own resolve
+        // (goDebugConfiguration.ts, run before the '*' providers) hands it on: the package's
+        // folder in __buildDir, program relative to it.
+        ...(mode === "exec" ? { program: cgo ? cgoBinary : staticBinary } : { program: ".", __buildDir: path.join(work, "gosvc") }),
+        args: [String(echo.port), echo.onlyVar[0]],
+        cwd: work,
+        // dlv applies the configuration's env to itself before it builds: this picks the build.
+        ...(mode === "debug" ? { env: { CGO_ENABLED: cgo ? "1" : "0" } } : {}),
+        dlvToolPath: DLV,
+        mirrord: picked ? true : { target: `deployment/${echo.name}` },
+      },
+      source,
+      from: "local-go-dap",
+      adapterID: "go",
+      shows: (v) => `"${v}"`,
+      checkResolved: (config) => {
+        assert.equal(typeof config.debugServer, "number", "the server started dlv dap and gave its port");
+        assert.equal(config.outputMode, "remote", "the debuggee's output comes to the client as output events");
+        if (mode === "debug") assert.equal(config.dlvCwd, path.join(work, "gosvc"), "dlv builds the package where the Go extension would have started it");
+        assert.equal(config.env?.LD_PRELOAD, undefined, "dlv's child inherits the filter; no LD_PRELOAD for Go");
+        assert.ok(descendantsOf(ide!.child.pid!).some((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(DLV);
+          } catch {
+            return false;
+          }
+        }), "the dlv the configuration named runs under the server");
+      },
+      checkDebuggee: () => {
+        const exes = executablesUnder(ide!.child.pid!, work);
+        assert.equal(exes.length, 1, `one debuggee from the workspace runs under dlv: ${JSON.stringify(exes)}`);
+        assert.match(execFileSync("file", ["-L", exes[0]!], { encoding: "utf8" }), cgo ? /dynamically linked/ : /statically linked/);
+      },
+      adapter: async (config) => ({ dap: await connectWithRetry(config.debugServer!, () => ide!.log().slice(-2000)) }),
+      ...extra,
+    };
+  };
 
   const goCases = [
     { kind: "static (CGO_ENABLED=0), prebuilt, mode exec", cgo: false, mode: "exec" },
@@ -371,49 +460,11 @@ describe("F5 at the debug-adapter level: debugpy and Delve (static, cgo) stop on
   ] as const;
   for (const { kind, cgo, mode } of goCases) {
     const picked = cgo === (mode === "exec");
-    it(`Go ${kind}: ${picked ? '"mirrord": true, target picked' : '"mirrord": {"target": …}'} → dlv dap under the launcher (debugServer) → breakpoint in the handler on a stolen request`, async () => {
-      const source = mode === "exec" ? path.join(programs, "dap-handler.go") : path.join(work, "gosvc/main.go");
-      await runCase({
-        launch: {
-          type: "go",
-          request: "launch",
-          name: `Go: dap-handler (${kind})`,
-          mode,
-          // mode debug: `program: "${workspaceFolder}/gosvc"` as the Go extension's own resolve
-          // (goDebugConfiguration.ts, run before the '*' providers) hands it on: the package's
-          // folder in __buildDir, program relative to it.
-          ...(mode === "exec" ? { program: cgo ? cgoBinary : staticBinary } : { program: ".", __buildDir: path.join(work, "gosvc") }),
-          args: [String(echo.port), echo.onlyVar[0]],
-          cwd: work,
-          // dlv applies the configuration's env to itself before it builds: this picks the build.
-          ...(mode === "debug" ? { env: { CGO_ENABLED: cgo ? "1" : "0" } } : {}),
-          dlvToolPath: DLV,
-          mirrord: picked ? true : { target: `deployment/${echo.name}` },
-        },
-        source,
-        from: "local-go-dap",
-        adapterID: "go",
-        shows: (v) => `"${v}"`,
-        checkResolved: (config) => {
-          assert.equal(typeof config.debugServer, "number", "the server started dlv dap and gave its port");
-          assert.equal(config.outputMode, "remote", "the debuggee's output comes to the client as output events");
-          if (mode === "debug") assert.equal(config.dlvCwd, path.join(work, "gosvc"), "dlv builds the package where the Go extension would have started it");
-          assert.equal(config.env?.LD_PRELOAD, undefined, "dlv's child inherits the filter; no LD_PRELOAD for Go");
-          assert.ok(descendantsOf(ide!.child.pid!).some((pid) => {
-            try {
-              return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(DLV);
-            } catch {
-              return false;
-            }
-          }), "the dlv the configuration named runs under the server");
-        },
-        checkDebuggee: () => {
-          const exes = executablesUnder(ide!.child.pid!, work);
-          assert.equal(exes.length, 1, `one debuggee from the workspace runs under dlv: ${JSON.stringify(exes)}`);
-          assert.match(execFileSync("file", ["-L", exes[0]!], { encoding: "utf8" }), cgo ? /dynamically linked/ : /statically linked/);
-        },
-        adapter: async (config) => ({ dap: await connectWithRetry(config.debugServer!, () => ide!.log().slice(-2000)) }),
-      });
-    });
+    it(`Go ${kind}: ${picked ? '"mirrord": true, target picked' : '"mirrord": {"target": …}'} → dlv dap under the launcher (debugServer) → breakpoint in the handler on a stolen request`, () =>
+      runCase(goCase(kind, cgo, mode)));
   }
+
+  it("Go static: Stop while the handler holds a stolen request at the breakpoint → the cluster client gets a 502 at once, dlv's debuggee is gone, the session ends", () =>
+    runCase(goCase("static (CGO_ENABLED=0), prebuilt, mode exec", false, "exec", { stopAtBreakpoint: true })));
 });
+
