@@ -5,7 +5,7 @@
  * answering the rest, and leave no agent behind.
  */
 import assert from "node:assert/strict";
-import { openCluster, recordingProgress, startAgentSession, type AgentSession, type Cluster } from "@mirrord-ts/core";
+import { SESSION_LABEL, openCluster, recordingProgress, startAgentSession, type AgentSession, type Cluster } from "@mirrord-ts/core";
 import { importAgentImage } from "./agent/agent-image.js";
 import { E2E_NAMESPACE, KUBECONFIG_PATH, WORKLOADS, kubectl } from "./cluster/index.js";
 import { agentPodsRunning, configFor, ephemeralAgentsRunning, getFromAnotherPod, waitFor } from "./support/agent-helpers.js";
@@ -107,6 +107,20 @@ describe("agent on the real cluster", function () {
         startAgentSession({ cluster, config: configFor(`deployment/${multi.name}`), progress: recordingProgress(), sessionId: "e2e-ambiguous" }),
         (error: Error) => /2 containers \(app, sidecar\)/.test(error.message),
       );
+    });
+  });
+
+  describe("agent.resources", () => {
+    it("the agent's pod carries the amounts the config gives, the defaults for the rest", async () => {
+      const resources = { requests: { cpu: "20m" }, limits: { memory: "300Mi" } };
+      const session = await startAgentSession({ cluster, config: configFor(`deployment/${echo.name}`, { resources }), progress: recordingProgress(), sessionId: "e2e-resources" });
+      try {
+        const pods = await kubectl(["get", "pods", "-A", "-l", `${SESSION_LABEL}=e2e-resources`, "-o", "jsonpath={.items[*].spec.containers[0].resources}"]);
+        assert.deepEqual(JSON.parse(pods.stdout), { requests: { cpu: "20m", memory: "16Mi" }, limits: { cpu: "500m", memory: "300Mi" } });
+        assert.equal((await session.connection.getEnv())[echo.onlyVar[0]], echo.onlyVar[1], "and the agent serves");
+      } finally {
+        await session.close();
+      }
     });
   });
 

@@ -14,6 +14,7 @@ import {
   formatPath,
   integer,
   list,
+  number,
   object,
   oneOf,
   optional,
@@ -30,6 +31,7 @@ import {
   type ParseContext,
   type Type,
 } from './dsl.js';
+import { quantityValue } from '../kube/quantity.js';
 import { OBJECT_FORM_KEYS, TARGET_SYNTAX_HELP, parseTargetPath, type TargetPath } from '../target/target-path.js';
 
 const OPERATOR_ONLY = 'needs the mirrord operator, which this implementation does not use';
@@ -403,6 +405,19 @@ const agentImage = shorthand<string>({
   ),
 });
 
+const quantity = shorthand<string>({
+  string: branch(string({ expected: 'a Kubernetes quantity such as "250m" or "128Mi"', check: (v) => (quantityValue(v) === undefined ? 'is not a Kubernetes quantity' : undefined) }), (v) => v),
+  number: branch(number(0, 1_000_000), (n) => String(n)),
+}, 'a Kubernetes quantity such as "250m" or "128Mi"');
+const resourceAmounts = object({
+  cpu: optional(quantity, 'CPU, e.g. "100m".'),
+  memory: optional(quantity, 'Memory, e.g. "128Mi".'),
+});
+const agentResources = object({
+  requests: optional(resourceAmounts, 'What the agent is guaranteed.'),
+  limits: optional(resourceAmounts, 'What the agent may use at most.'),
+});
+
 const agentObject = object({
   log_level: withDefault(string(), 'info', 'Agent log level.'),
   json_log: withDefault(bool(), false, 'Agent logs as JSON.'),
@@ -420,7 +435,7 @@ const agentObject = object({
   annotations: optional(record(string()), 'Extra annotations of the agent pod.'),
   node_selector: optional(record(string()), 'Node selector of a targetless agent pod.'),
   tolerations: optional(list(record(string())), 'Tolerations of the agent pod.'),
-  resources: compat('Resource requests and limits of the agent pod', 'uses this implementation\'s fixed small requests'),
+  resources: optional(agentResources, 'Resource requests and limits of the agent (job and targetless modes; an ephemeral container takes none), over the defaults requests cpu 1m, memory 16Mi, limits cpu 500m, memory 256Mi.'),
   service_account: optional(string(), 'Service account of the agent pod.'),
   priority_class: optional(string(), 'Priority class of the agent pod.'),
   privileged: withDefault(bool(), false, 'Run the agent privileged.'),

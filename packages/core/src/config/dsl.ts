@@ -144,6 +144,18 @@ export function integer(min: number, max: number): Type<number> {
   return type;
 }
 
+export function number(min: number, max: number): Type<number> {
+  const type: Type<number> = {
+    expected: `a number from ${min} to ${max}`,
+    parse(value, path, ctx) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) return mismatch(type, value, path, ctx);
+      return value;
+    },
+    schema: () => ({ type: 'number', minimum: min, maximum: max }),
+  };
+  return type;
+}
+
 export function oneOf<const V extends string>(values: readonly V[], options: { ignoreCase?: boolean } = {}): Type<V> {
   const type: Type<V> = {
     expected: `one of ${listWords(values.map((v) => JSON.stringify(v)))}`,

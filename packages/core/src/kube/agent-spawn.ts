@@ -14,6 +14,7 @@ import { ClusterError } from '../errors.js';
 import { callApi } from './api-errors.js';
 import type { Cluster } from './cluster.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './pod-facts.js';
+import { quantityValue } from './quantity.js';
 import type { ResolvedTarget } from './targets.js';
 
 /** Labels that say which session and agent an object belongs to. */
@@ -46,6 +47,8 @@ export interface AgentSpec {
   readonly nodeSelector: Readonly<Record<string, string>> | null;
   readonly serviceAccount: string | null;
   readonly priorityClass: string | null;
+  /** agent.resources: each given amount replaces its default. */
+  readonly resources?: AgentResources | null;
   readonly imagePullSecrets: readonly Record<string, string>[] | null;
   readonly disabledCapabilities: readonly string[];
   readonly disableMeshInjection: boolean;
@@ -109,6 +112,36 @@ function metadataFor(spec: AgentSpec, agentId: string) {
   return { labels, annotations };
 }
 
+export interface ResourceAmounts {
+  readonly cpu?: string | null;
+  readonly memory?: string | null;
+}
+export interface AgentResources {
+  readonly requests?: ResourceAmounts | null;
+  readonly limits?: ResourceAmounts | null;
+}
+
+const DEFAULT_RESOURCES = { requests: { cpu: '1m', memory: '16Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+
+/** The agent container's resources: the defaults, with each amount the config gives in its place. */
+export function agentResources(given: AgentResources | null | undefined): { requests: Record<string, string>; limits: Record<string, string> } {
+  const merge = (defaults: Record<string, string>, amounts: ResourceAmounts | null | undefined) => {
+    const out = { ...defaults };
+    if (amounts?.cpu) out.cpu = amounts.cpu;
+    if (amounts?.memory) out.memory = amounts.memory;
+    return out;
+  };
+  const requests = merge(DEFAULT_RESOURCES.requests, given?.requests);
+  const limits = merge(DEFAULT_RESOURCES.limits, given?.limits);
+  // A request above the default limit, with no limit of its own, raises the limit to it
+  // (Kubernetes refuses a request above its limit).
+  for (const kind of ['cpu', 'memory'] as const) {
+    if (given?.limits?.[kind]) continue;
+    if ((quantityValue(requests[kind]!) ?? 0) > (quantityValue(limits[kind]!) ?? Infinity)) limits[kind] = requests[kind]!;
+  }
+  return { requests, limits };
+}
+
 /** The Job of the job and targetless modes. */
 export function agentJob(spec: AgentSpec, agentId: string): V1Job {
   const { labels, annotations } = metadataFor(spec, agentId);
@@ -123,7 +156,7 @@ export function agentJob(spec: AgentSpec, agentId: string): V1Job {
     args: agentArgs(spec, agentId, null),
     env: [NODE_IP_ENV],
     securityContext: targeted ? securityContext(spec, ['NET_ADMIN', 'SYS_PTRACE', 'SYS_ADMIN']) : {},
-    resources: { requests: { cpu: '1m', memory: '16Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    resources: agentResources(spec.resources),
   };
   const podSpec = {
     restartPolicy: 'Never',

@@ -84,6 +84,7 @@ export async function startAgentSession(options: StartOptions): Promise<AgentSes
     nodeSelector: config.agent.node_selector,
     serviceAccount: config.agent.service_account,
     priorityClass: config.agent.priority_class,
+    resources: config.agent.resources,
     imagePullSecrets: config.agent.image_pull_secrets,
     disabledCapabilities: config.agent.disabled_capabilities ?? [],
     disableMeshInjection: config.agent.disable_mesh_sidecar_injection,
