@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { agentChains, agentIdsWithChains } from "./iptables.js";
+import { agentChains, agentIdsWithChains, meshIn } from "./iptables.js";
 
 describe("agent chains", () => {
   it("are named per agent and fit iptables' 28-character limit", () => {
@@ -21,5 +21,14 @@ describe("agent chains", () => {
       "COMMIT",
     ].join("\n");
     assert.deepEqual([...agentIdsWithChains(save)].sort(), ["0123abcd", "ffff0000"]);
+  });
+});
+
+describe("mesh detection", () => {
+  it("knows Istio, Linkerd and Kuma by the nat chains their init containers leave, and nothing else", () => {
+    assert.equal(meshIn("*nat\n:PREROUTING ACCEPT [0:0]\n:ISTIO_INBOUND - [0:0]\n-A PREROUTING -p tcp -j ISTIO_INBOUND\nCOMMIT\n"), "Istio");
+    assert.equal(meshIn("*nat\n:PROXY_INIT_REDIRECT - [0:0]\nCOMMIT\n"), "Linkerd");
+    assert.equal(meshIn("*nat\n:KUMA_MESH_INBOUND - [0:0]\nCOMMIT\n"), "Kuma");
+    assert.equal(meshIn("*nat\n:PREROUTING ACCEPT [0:0]\n:KUBE-SERVICES - [0:0]\n-A PREROUTING -m comment --comment ISTIO_INBOUND -j KUBE-SERVICES\nCOMMIT\n"), undefined);
   });
 });

@@ -139,6 +139,22 @@ export async function sweepStaleChains(iptables: Iptables, isAlive: (agentId: st
   return removed;
 }
 
+/** The nat chains a service mesh's init container leaves in a pod's namespace, by mesh. */
+const MESH_CHAINS: ReadonlyArray<[chain: string, mesh: string]> = [
+  ["ISTIO_INBOUND", "Istio"],
+  ["PROXY_INIT_REDIRECT", "Linkerd"],
+  ["KUMA_MESH_INBOUND", "Kuma"],
+];
+
+/**
+ * The mesh whose sidecar captures inbound traffic in this namespace (from `iptables-save -t
+ * nat`), if any. Behind a sidecar, traffic from outside is the mesh's (mTLS): the agent takes
+ * it after the sidecar, where the sidecar hands it, decrypted, to the app through OUTPUT.
+ */
+export function meshIn(natSave: string): string | undefined {
+  return MESH_CHAINS.find(([chain]) => natSave.includes(`:${chain} `))?.[1];
+}
+
 /** The agent's NFQUEUE gate (nfq-gate.ts): its queue, and the mark bit it sets on what it passes. */
 export interface StealGate {
   queue: number;
@@ -296,9 +312,18 @@ class FamilyRedirects {
       this.iptables.run(table, ["-N", output]);
       this.iptables.run(table, ["-A", output, "-m", "owner", "--gid-owner", String(this.agentGid), "-j", "RETURN"]);
     }
+    // Behind a mesh sidecar our PREROUTING jump goes last: the sidecar takes outside traffic
+    // first (it is mTLS), and what it passes to the app meets our OUTPUT chain, which stays
+    // first. Ports the mesh leaves alone still reach our PREROUTING rules.
+    let mesh: string | undefined;
+    try {
+      mesh = meshIn(this.iptables.save("nat"));
+    } catch {
+      // no -save binary: no mesh detection
+    }
     // Insert the jumps last, so no packet meets a half-built chain.
     for (const table of tables) {
-      this.iptables.run(table, ["-I", "PREROUTING", "1", "-j", prerouting]);
+      this.iptables.run(table, mesh ? ["-A", "PREROUTING", "-j", prerouting] : ["-I", "PREROUTING", "1", "-j", prerouting]);
       this.iptables.run(table, ["-I", "OUTPUT", "1", "-j", output]);
     }
     this.created = true;
