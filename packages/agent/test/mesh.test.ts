@@ -32,7 +32,7 @@ const ISTIO_RULES = `*nat
 COMMIT
 `;
 
-describe("agent in a network namespace: steal behind a mesh sidecar (Istio's rules)", function () {
+describe("agent in a network namespace: steal and mirror behind a mesh sidecar (Istio's rules)", function () {
   this.timeout(60_000);
   let ns: TestNetns;
   let agent: RunningAgent;
@@ -95,5 +95,19 @@ describe("agent in a network namespace: steal behind a mesh sidecar (Istio's rul
     steal = undefined;
     await waitFor("the redirects to go", () => !/REDIRECT --to-ports (?!15006)/.test(ns.natRules()));
     assert.equal(await meshRequest("/after", { "x-debug": "yes" }), "HTTP/1.1 200 OK | app GET /after ");
+  });
+
+  it("mirrors behind the sidecar: the client gets the plaintext copy, the app answers", async () => {
+    const copies: string[] = [];
+    const mirror = await client!.mirror(80, (message) => {
+      if (message.message === "data" && message.data) copies.push(message.data.data.toString());
+    });
+    try {
+      assert.equal(await meshRequest("/mirrored"), "HTTP/1.1 200 OK | app GET /mirrored ");
+      await waitFor("the copy", () => copies.join("").includes("GET /mirrored HTTP/1.1"));
+      assert.ok(!copies.join("").includes("MTLS"), "the copy is what the app got, not the mesh's bytes");
+    } finally {
+      mirror.cancel();
+    }
   });
 });
