@@ -282,7 +282,7 @@ async function runCase(c: Case): Promise<void> {
       sessionId = undefined;
       const outcome = await Promise.race([answer!.then((b) => `answered: ${b}`, (e: Error) => `failed: ${e.message}`), sleep(20_000).then(() => "still waiting 20 s after Stop")]);
       const answeredMs = Date.now() - stopAt;
-      assert.match(outcome, /502 Bad Gateway/, "the cluster client whose request the stopped debuggee held gets a 502");
+      assert.match(outcome, /502 Bad Gateway/, `the cluster client whose request the stopped debuggee held gets a 502 (${answeredMs} ms after Stop: ${outcome}); still running: ${processesNaming(String(c.launch.program)).join(", ") || "nothing"}\n${server.log().slice(-3000)}`);
       const program = String(c.launch.program);
       for (let i = 0; processesNaming(program).length > 0; i++) {
         assert.ok(i < 100, `the debuggee (and whatever launched it) still runs 10 s after Stop: ${processesNaming(program).join(", ")}`);

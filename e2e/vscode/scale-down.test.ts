@@ -10,7 +10,8 @@
  *  2. SIGKILL of the IDE server (the process that holds the session, like the CLI in the
  *     exec flow) mid-session, MIRRORD_E2E_SCALE_REPS times (default 20; the language client
  *     starts a new server for the next F5) → the cluster's restorer puts the workload back
- *     within communication_timeout + 15 s, the copy pod is gone, and the cluster's readers consume.
+ *     within communication_timeout + 15 s, the copy pod is gone, and the cluster's readers consume;
+ *     the extension ends the debug session the dead server served, with one notification.
  * Every test leaves the workload as it found it, and no debuggee or agent behind.
  *
  *   cd e2e && MIRRORD_E2E_KEEP_CLUSTER=1 npx mocha --config vscode/.mocharc.json vscode/scale-down.test.ts
@@ -147,6 +148,11 @@ describe('copy_target.scale_down from VS Code (issue 11, acceptance 5)', functio
       assert.equal(servers.length, 1, `one IDE server runs for this window: ${JSON.stringify(servers)}`);
       const killedAt = Date.now();
       process.kill(servers[0]!.pid, 'SIGKILL');
+      // The extension ends the debug session the dead server served and says so once; the next F5 starts a new server.
+      const toast = page.locator('.notification-toast', { hasText: /server stopped unexpectedly/ });
+      await toast.first().waitFor({ timeout: 15_000 });
+      await waitForNoDebugSession(page, 15_000);
+      await toast.first().locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => undefined);
       await waitFor('restored after the IDE server was killed', restored, (TIMEOUT_S + 15) * 1000);
       const seconds = (Date.now() - killedAt) / 1000;
       console.log(`      IDE server SIGKILLed → queue-reader back at 3 ready replicas, copy pod gone in ${seconds.toFixed(1)} s (limit ${TIMEOUT_S + 15} s)`);

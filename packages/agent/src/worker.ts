@@ -13,6 +13,7 @@ import { lookupHost } from "./dns/lookup.js";
 import { probeSources } from "./incoming/probe-sources.js";
 import { IncomingTraffic } from "./incoming/service.js";
 import { AgentRedirects, Iptables, meshIn } from "./lifecycle/iptables.js";
+import { CLOSE_FLUSH_MS } from "./incoming/steal.js";
 import { startGate } from "./lifecycle/nfq-gate.js";
 import { widenFlowControlWindows } from "./flow-control.js";
 import { SessionRegistry } from "./lifecycle/sessions.js";
@@ -62,11 +63,19 @@ export async function runWorker(args: AgentArgs): Promise<void> {
       registry.closeAll(reason);
       incoming.closeAll();
       target.pauser?.resumeNow();
-      redirects.removeAll();
-    } finally {
-      server.forceShutdown();
-      process.exit(code);
+    } catch (error) {
+      log.error(`while exiting: ${(error as Error).message}`);
     }
+    // The subscriptions answer what their clients held and end their connections first
+    // (CLOSE_FLUSH_MS); only then the rules go, and with them, maybe, the namespace's conntrack.
+    setTimeout(() => {
+      try {
+        redirects.removeAll();
+      } finally {
+        server.forceShutdown();
+        process.exit(code);
+      }
+    }, CLOSE_FLUSH_MS * 2);
   };
 
   const registry = new SessionRegistry(

@@ -103,6 +103,34 @@ describe("agent in a network namespace: steal", function () {
     assert.deepEqual(seen, ["HTTP/1.1 POST /r0 b0", "HTTP/1.1 POST /r2 b2", "HTTP/1.1 POST /r4 b4"]);
   });
 
+  it("answers 502 to a request the client still holds when the steal ends, at once (the debuggee was stopped at a breakpoint)", async () => {
+    let held!: () => void;
+    const arrived = new Promise<void>((resolve) => (held = resolve));
+    steal = await client!.steal(80, { onRequest: () => { held(); return new Promise(() => {}); } }, { headerRegex: "^x-filter: yes$" });
+    const answer = http1(`${app}/held`, { headers: { "x-filter": "yes" } }).then((a) => `${a.status} ${a.body}`, (e: Error) => `failed: ${e.message}`);
+    await arrived;
+    const cancelledAt = Date.now();
+    steal.cancel();
+    steal = undefined;
+    const outcome = await answer;
+    assert.match(outcome, /^502 mirrord: the stolen request got no response/, outcome);
+    assert.ok(Date.now() - cancelledAt < 3000, `answered ${Date.now() - cancelledAt} ms after the steal ended`);
+  });
+
+  it("keeps a held request of one port answerable while the steal of another port ends", async () => {
+    let release!: (answer: { status: number; headers: never[]; body: Buffer }) => void;
+    let arrived!: () => void;
+    const came = new Promise<void>((resolve) => (arrived = resolve));
+    steal = await client!.steal(80, { onRequest: () => { arrived(); return new Promise((resolve) => (release = resolve)); } }, { headerRegex: "^x-filter: yes$" });
+    const other = await client!.steal(7007, { onConnection: () => {} });
+    const answer = http1(`${app}/held`, { headers: { "x-filter": "yes" } }).then((a) => `${a.status} ${a.body}`, (e: Error) => `failed: ${e.message}`);
+    await came;
+    other.cancel();
+    await waitFor("port 7007's redirect to go", () => !/--dport 7007 .*REDIRECT/.test(ns.natRules()));
+    release({ status: 200, headers: [], body: Buffer.from("local late") });
+    assert.equal(await answer, "200 local late");
+  });
+
   it("filters on the path, and passes non-HTTP connections to the app unchanged", async () => {
     steal = await client!.steal(80, { onRequest: (r) => ({ status: 200, headers: [], body: Buffer.from(`local ${r.path}`) }) }, { pathRegex: "^/api/" });
     assert.equal((await http1(`${app}/api/users?x=1`)).body, "local /api/users?x=1");

@@ -6,7 +6,7 @@
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, ResponseError, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, ResponseError, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   ListSessions,
   ListTargets,
@@ -32,6 +32,8 @@ class Mirrord {
   readonly status = vscode.window.createStatusBarItem('mirrord.status', vscode.StatusBarAlignment.Left, 0);
   /** Running sessions this window started: id → target. */
   readonly running = new Map<string, string>();
+  /** The debug sessions that run under those sessions: mirrord session id → debug session. */
+  readonly debugSessions = new Map<string, vscode.DebugSession>();
   #client: LanguageClient | undefined;
   #starting: Promise<LanguageClient> | undefined;
 
@@ -61,8 +63,19 @@ class Mirrord {
         run: { module: server, transport: TransportKind.stdio, options: { env: { ...process.env } } },
         debug: { module: server, transport: TransportKind.stdio, options: { env: { ...process.env } } },
       };
+      let started: LanguageClient | undefined;
       const clientOptions: LanguageClientOptions = {
         documentSelector: [],
+        // A server that dies is not restarted behind the user's back (vscode-languageclient
+        // gives up for good after 5 restarts in 3 minutes, and a restarted server knows none
+        // of the sessions): its sessions end here, and the next F5 starts a new server.
+        errorHandler: {
+          error: () => ({ action: ErrorAction.Continue, handled: true }),
+          closed: () => {
+            if (started) this.serverStopped(started);
+            return { action: CloseAction.DoNotRestart, handled: true };
+          },
+        },
         outputChannel: this.log,
         initializationOptions: { protocolVersion: PROTOCOL_VERSION },
         // A failed initialize (version mismatch) is shown once, not retried.
@@ -72,6 +85,7 @@ class Mirrord {
         },
       };
       const client = new LanguageClient('mirrord', 'mirrord', serverOptions, clientOptions);
+      started = client;
       client.onNotification(SessionEnded.method, (params: SessionEnded.Params) => this.onSessionEnded(params));
       await client.start();
       this.#client = client;
@@ -79,6 +93,24 @@ class Mirrord {
     })();
     this.#starting.catch(() => (this.#starting = undefined));
     return this.#starting;
+  }
+
+  /** The server is gone (killed, crashed): forget it, and end the debug sessions it served. */
+  serverStopped(client: LanguageClient): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    this.#starting = undefined;
+    const ended = [...this.running.keys()];
+    this.running.clear();
+    this.refreshStatus();
+    this.log.appendLine(`the mirrord server stopped; ${ended.length} session${ended.length === 1 ? '' : 's'} ended with it`);
+    if (ended.length === 0) return;
+    for (const id of ended) {
+      const debugSession = this.debugSessions.get(id);
+      this.debugSessions.delete(id);
+      if (debugSession) void vscode.debug.stopDebugging(debugSession);
+    }
+    void this.showError(new Error(`mirrord's server stopped unexpectedly, so the debug session${ended.length === 1 ? '' : 's'} it served ended (the cluster removes the agent by itself). Start debugging again to start a new server.`));
   }
 
   onSessionEnded(params: SessionEnded.Params): void {
@@ -261,9 +293,15 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugConfigurationProvider('*', {
       resolveDebugConfigurationWithSubstitutedVariables: (folder, config, token) => mirrord.resolve(folder, config as LaunchConfig, token ?? new vscode.CancellationTokenSource().token) as Promise<vscode.DebugConfiguration | undefined>,
     }),
+    vscode.debug.onDidStartDebugSession((session) => {
+      const id = (session.configuration as LaunchConfig).__mirrordSessionId;
+      if (typeof id === 'string' && session.parentSession === undefined) mirrord.debugSessions.set(id, session);
+    }),
     vscode.debug.onDidTerminateDebugSession((session) => {
       const id = (session.configuration as LaunchConfig).__mirrordSessionId;
-      if (typeof id === 'string' && session.parentSession === undefined) void mirrord.stopSession(id);
+      if (typeof id !== 'string' || session.parentSession !== undefined) return;
+      mirrord.debugSessions.delete(id);
+      void mirrord.stopSession(id);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('mirrord')) mirrord.refreshStatus();

@@ -52,12 +52,17 @@ export class PortRedirect {
     return redirect;
   }
 
-  /** Removes the rules first (new connections go straight to the app), then the listener. */
+  /**
+   * Ends the port's connections, then removes the rules (new connections go straight to the
+   * app), then the listener. The order matters: our REDIRECT rule can be what keeps conntrack
+   * running in the pod's namespace, and a socket that closes after it is gone sends its FIN
+   * from the agent's port, untranslated: the peer never sees it and waits for ever.
+   */
   close(): void {
-    this.redirects.remove(this.port);
-    this.server.close();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    this.redirects.remove(this.port);
+    this.server.close();
   }
 
   private track(socket: Socket): void {

@@ -15,6 +15,9 @@ import { PortRedirect, passThrough, plainAddress } from "./port-redirect.js";
 import { PrefixedStream } from "./prefixed-stream.js";
 import { sniff } from "./sniff.js";
 
+/** How long a closing subscription gives its last answers (502s) to be written before its connections end. */
+export const CLOSE_FLUSH_MS = 50;
+
 /** How long a connection may stay silent before it is taken for a server-speaks-first protocol. */
 const SNIFF_WAIT_MS = 1000;
 
@@ -107,23 +110,32 @@ export class StealSubscription implements StealRoute {
     }
   }
 
+  /**
+   * Requests the client still holds (a debuggee stopped at a breakpoint, or gone) are answered
+   * 502 and stolen connections end; a moment later, once those answers are written, the rest
+   * of the port's connections end and the rules go (PortRedirect.close keeps that order).
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.redirect?.close();
-    this.http1?.close();
-    this.http2?.close();
     for (const { reject } of this.pending.values()) reject(new Error("subscription closed"));
     this.pending.clear();
     for (const rest of this.responseBodies.values()) rest.fail(new Error("subscription closed"));
     this.responseBodies.clear();
     for (const socket of this.connections.values()) socket.destroy();
     this.connections.clear();
+    setTimeout(() => {
+      this.redirect?.close();
+      this.http1?.close();
+      this.http2?.close();
+    }, CLOSE_FLUSH_MS);
   }
 
   private onConnection(socket: Socket): void {
     const connectionId = this.nextConnectionId++;
     socket.on("error", () => socket.destroy());
+    // Closing (its rules go in a moment): the app takes it.
+    if (this.closed) return passThrough(socket, this.port);
     if (!this.filter) {
       this.stealWhole(socket, socket, connectionId);
       return;
