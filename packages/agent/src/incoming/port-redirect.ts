@@ -18,6 +18,7 @@ export class PortRedirect {
     readonly port: number,
     private readonly server: Server,
     private readonly redirects: AgentRedirects,
+    private readonly listenPort: number,
   ) {}
 
   static async open(redirects: AgentRedirects, port: number, onConnection: (socket: Socket) => void): Promise<PortRedirect> {
@@ -48,7 +49,7 @@ export class PortRedirect {
       server.close();
       throw error;
     }
-    redirect = new PortRedirect(port, server, redirects);
+    redirect = new PortRedirect(port, server, redirects, listenPort);
     return redirect;
   }
 
@@ -61,7 +62,7 @@ export class PortRedirect {
   close(): void {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    this.redirects.remove(this.port);
+    this.redirects.remove(this.port, this.listenPort);
     this.server.close();
   }
 

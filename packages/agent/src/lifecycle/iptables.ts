@@ -195,8 +195,9 @@ export class AgentRedirects {
     }
   }
 
-  remove(port: number): void {
-    for (const family of this.families) family.remove(port);
+  /** With `toPort`, only while the port still goes there (a newer subscription may have taken it over). */
+  remove(port: number, toPort?: number): void {
+    for (const family of this.families) family.remove(port, toPort);
   }
 
   /** Removes every chain of this agent; the object can add again afterwards. */
@@ -217,7 +218,7 @@ class FamilyRedirects {
   private readonly chains: AgentChains;
   private readonly agentId: string;
   private created = false;
-  private readonly active = new Map<number, Rule[]>();
+  private readonly active = new Map<number, { toPort: number; rules: Rule[] }>();
 
   private unavailable = false;
 
@@ -246,7 +247,9 @@ class FamilyRedirects {
       this.onUnavailable((error as Error).message);
       return false;
     }
-    if (this.active.has(port)) throw new IptablesError(`Port ${port} is already redirected by this agent.`);
+    // A subscription that is closing keeps its rules a moment (its last answers go out while
+    // they translate); a new one on the port takes over: its rules first, then the old ones go.
+    const previous = this.active.get(port);
     const rules = this.rulesFor(port, toPort);
     const added: Rule[] = [];
     try {
@@ -258,15 +261,16 @@ class FamilyRedirects {
       for (const rule of added) this.iptables.tryRun(rule.table, ["-D", rule.chain, ...rule.spec]);
       throw error;
     }
-    this.active.set(port, rules);
+    this.active.set(port, { toPort, rules });
+    if (previous) for (const rule of previous.rules) this.iptables.tryRun(rule.table, ["-D", rule.chain, ...rule.spec]);
     return true;
   }
 
-  remove(port: number): void {
-    const rules = this.active.get(port);
-    if (rules === undefined) return;
+  remove(port: number, toPort?: number): void {
+    const entry = this.active.get(port);
+    if (entry === undefined || (toPort !== undefined && entry.toPort !== toPort)) return;
     this.active.delete(port);
-    for (const rule of rules) this.iptables.tryRun(rule.table, ["-D", rule.chain, ...rule.spec]);
+    for (const rule of entry.rules) this.iptables.tryRun(rule.table, ["-D", rule.chain, ...rule.spec]);
   }
 
   removeAll(): void {
