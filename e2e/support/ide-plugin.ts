@@ -9,7 +9,8 @@
  * the agent's iptables chains in the echo pod's network namespace) and waiting for them to go.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AGENT_LABEL } from "@mirrord-ts/core";
@@ -54,6 +55,8 @@ export interface PluginCall {
 /** Starts `mirrord <argv>` as the plugin does and reads its output as the plugin would. */
 export function callMirrord(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = REPO): PluginCall {
   const child = spawn(process.execPath, [CLI, ...argv], { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+  // ext removes its default log file when it ends cleanly; one the test killed cannot.
+  if (argv[0] === "ext") child.on("exit", (_code, signal) => signal && rmSync(path.join(tmpdir(), `mirrord-ext-${child.pid}.log`), { force: true }));
   const messages: unknown[] = [];
   const violations: string[] = [];
   const errors: PluginCall["errors"] = [];
