@@ -12,7 +12,7 @@ import { unary } from "./calls.js";
 import { lookupHost } from "./dns/lookup.js";
 import { probeSources } from "./incoming/probe-sources.js";
 import { IncomingTraffic } from "./incoming/service.js";
-import { AgentRedirects, Iptables, meshIn } from "./lifecycle/iptables.js";
+import { AgentRedirects, Iptables } from "./lifecycle/iptables.js";
 import { CLOSE_FLUSH_MS } from "./incoming/steal.js";
 import { startGate } from "./lifecycle/nfq-gate.js";
 import { widenFlowControlWindows } from "./flow-control.js";
@@ -42,17 +42,10 @@ export async function runWorker(args: AgentArgs): Promise<void> {
   } else {
     log.info(`stolen ports use plain REDIRECT rules (until the next agent sweeps them, a killed agent's rules would refuse connections): no NFQUEUE gate: ${started.reason}`);
   }
-  const mesh = (() => {
-    try {
-      return meshIn(iptables.save("nat"));
-    } catch {
-      return undefined;
-    }
-  })();
-  if (mesh) log.info(`the pod has a mesh sidecar (${mesh}): stolen and mirrored ports are taken where the sidecar hands traffic to the app`);
-  const redirects = new AgentRedirects(iptables, args.agentId, args.agentGid, excluded, started.gate, (reason) =>
-    log.info(`IPv6 traffic is not redirected: ${reason}`),
-  );
+  const redirects = new AgentRedirects(iptables, args.agentId, args.agentGid, excluded, started.gate, {
+    ipv6Unavailable: (reason) => log.info(`IPv6 traffic is not redirected: ${reason}`),
+    meshFound: (mesh, binary) => log.info(`the pod has a mesh sidecar (${mesh}) in ${binary}'s nat table: stolen and mirrored ports are taken where the sidecar hands traffic to the app`),
+  });
   let exiting = false;
 
   const shutdown = (reason: string, code: number): void => {

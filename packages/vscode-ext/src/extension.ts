@@ -280,6 +280,12 @@ class Mirrord {
   }
 }
 
+/** The mirrord session a top-level debug session runs under (child sessions share their parent's). */
+function mirrordSessionOf(session: vscode.DebugSession): string | undefined {
+  const id = (session.configuration as LaunchConfig).__mirrordSessionId;
+  return typeof id === 'string' && session.parentSession === undefined ? id : undefined;
+}
+
 export function activate(context: vscode.ExtensionContext): void {
   const mirrord = new Mirrord(context);
   context.subscriptions.push(
@@ -294,12 +300,12 @@ export function activate(context: vscode.ExtensionContext): void {
       resolveDebugConfigurationWithSubstitutedVariables: (folder, config, token) => mirrord.resolve(folder, config as LaunchConfig, token ?? new vscode.CancellationTokenSource().token) as Promise<vscode.DebugConfiguration | undefined>,
     }),
     vscode.debug.onDidStartDebugSession((session) => {
-      const id = (session.configuration as LaunchConfig).__mirrordSessionId;
-      if (typeof id === 'string' && session.parentSession === undefined) mirrord.debugSessions.set(id, session);
+      const id = mirrordSessionOf(session);
+      if (id) mirrord.debugSessions.set(id, session);
     }),
     vscode.debug.onDidTerminateDebugSession((session) => {
-      const id = (session.configuration as LaunchConfig).__mirrordSessionId;
-      if (typeof id !== 'string' || session.parentSession !== undefined) return;
+      const id = mirrordSessionOf(session);
+      if (!id) return;
       mirrord.debugSessions.delete(id);
       void mirrord.stopSession(id);
     }),

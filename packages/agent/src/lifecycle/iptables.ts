@@ -161,6 +161,14 @@ export interface StealGate {
   mark: number;
 }
 
+/** What the redirects have to tell the agent's log. */
+export interface RedirectNotes {
+  /** Why IPv6 traffic is not redirected (no ip6tables, IPv6 off). */
+  ipv6Unavailable?(reason: string): void;
+  /** A family's nat table showed a mesh sidecar's capture when the chains were made (`binary`: which iptables). */
+  meshFound?(mesh: string, binary: string): void;
+}
+
 /**
  * This agent's redirects: `port` → `toPort` (the agent's listener for that port), for IPv4
  * and, where the namespace and the image have it, IPv6. The first rules of each chain are
@@ -171,17 +179,16 @@ export interface StealGate {
 export class AgentRedirects {
   private readonly families: FamilyRedirects[];
 
-  /** `onIpv6Unavailable` hears why IPv6 traffic is not redirected (no ip6tables, IPv6 off). */
   constructor(
     iptables: Iptables,
     agentId: string,
     agentGid: number,
     excludeSources: readonly string[],
     readonly gate: StealGate | undefined,
-    onIpv6Unavailable: (reason: string) => void = () => {},
+    notes: RedirectNotes = {},
   ) {
-    const v4 = new FamilyRedirects(iptables, agentId, agentGid, excludeSources.filter((s) => !s.includes(":")), gate, true);
-    const v6 = new FamilyRedirects(iptables.ipv6(), agentId, agentGid, excludeSources.filter((s) => s.includes(":")), gate, false, onIpv6Unavailable);
+    const v4 = new FamilyRedirects(iptables, agentId, agentGid, excludeSources.filter((s) => !s.includes(":")), gate, true, undefined, notes.meshFound);
+    const v6 = new FamilyRedirects(iptables.ipv6(), agentId, agentGid, excludeSources.filter((s) => s.includes(":")), gate, false, notes.ipv6Unavailable, notes.meshFound);
     this.families = [v4, v6];
   }
 
@@ -230,6 +237,7 @@ class FamilyRedirects {
     private readonly gate: StealGate | undefined,
     private readonly required: boolean,
     private readonly onUnavailable: (reason: string) => void = () => {},
+    private readonly onMesh: (mesh: string, binary: string) => void = () => {},
   ) {
     this.chains = agentChains(agentId);
     this.agentId = agentId;
@@ -325,6 +333,7 @@ class FamilyRedirects {
     } catch {
       // no -save binary: no mesh detection
     }
+    if (mesh) this.onMesh(mesh, this.iptables.binary);
     // Insert the jumps last, so no packet meets a half-built chain.
     for (const table of tables) {
       this.iptables.run(table, mesh ? ["-A", "PREROUTING", "-j", prerouting] : ["-I", "PREROUTING", "1", "-j", prerouting]);
