@@ -6,7 +6,7 @@
  * See ../../../shared/VSCODE-E2E.md and ../../../shared/vscode-debuggers/README.md.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -62,6 +62,8 @@ export interface RunningCodeServer {
   readonly extensionsDir: string;
   readonly process: ChildProcess;
   log(): string;
+  /** The tail of the extension's "mirrord" output channel (its log file in the data dir): the IDE server's progress and errors. */
+  extensionLog(maxChars?: number): string;
   stop(): Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     extensionsDir,
     process: child,
     log: () => output,
+    extensionLog: (maxChars = 3000) => mirrordChannelLog(dataDir).slice(-maxChars),
     stop: async () => {
       const group = child.pid!;
       if (child.exitCode === null && child.signalCode === null) {
@@ -182,6 +185,20 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.fill(`>${title}`);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
+}
+
+/** Every "mirrord" output channel file of this data dir (one per extension-host start), oldest first. */
+function mirrordChannelLog(dataDir: string): string {
+  const logs = join(dataDir, 'logs');
+  if (!existsSync(logs)) return '';
+  let text = '';
+  for (const run of readdirSync(logs).sort()) {
+    for (const host of readdirSync(join(logs, run)).filter((d) => d.startsWith('exthost')).sort()) {
+      const file = join(logs, run, host, 'mirrord-ts.mirrord', 'mirrord.log');
+      if (existsSync(file)) text += readFileSync(file, 'utf8');
+    }
+  }
+  return text;
 }
 
 /** Signals the process group this harness started (by its id); a group already gone is fine. */

@@ -26,7 +26,7 @@ import { KUBECONFIG_PATH } from '../cluster/index.js';
 import { agentPods } from '../support/ide-plugin.js';
 import { SCALE_REPETITIONS, NS, TARGET, broker, clusterConsumes, consumed, copyPods, deploy, publish, queueBroker, readerPods, repairWorkload, restored, waitFor } from '../support/queue-reader.js';
 import { REPO_ROOT, ensureCodeServer, ensureVsix, openWorkbench, startCodeServer, type RunningCodeServer } from './code-server.js';
-import { debugConfiguration, debugToolbar, debugging, killWorkspaceProcesses, processesWith, waitForConsole, waitForNoDebugSession } from './workbench.js';
+import { debugConfiguration, debugToolbar, debugging, killWorkspaceProcesses, processesWith, waitForConsole, waitForNoDebugSession, workbenchState } from './workbench.js';
 
 const OUT = process.env.MIRRORD_E2E_OUT ?? join(REPO_ROOT, 'e2e', 'vscode', 'out');
 const TIMEOUT_S = 10;
@@ -68,7 +68,7 @@ describe('copy_target.scale_down from VS Code (issue 11, acceptance 5)', functio
     const deadline = Date.now() + 120_000;
     let line: string | undefined;
     while (!(line = (await readyLines()).find((l) => !earlier.has(l)))) {
-      if (Date.now() > deadline) assert.fail('the consumer printed no ready line within 120 s');
+      if (Date.now() > deadline) assert.fail(`the consumer printed no ready line within 120 s; ${await workbenchState(page, codeServer!)}`);
       await page.waitForTimeout(250);
     }
     assert.ok(line.includes(`broker=${BROKER_URL}`), `the consumer reaches the broker by the cluster name from the target's env: ${line}`);

@@ -79,6 +79,21 @@ export async function waitForConsole(page: Page, pattern: RegExp, timeoutMs = 60
   }
 }
 
+/**
+ * What a person would look at when a step did not happen: the notifications, whether a debug
+ * session runs, the Debug Console's last lines and the tail of the extension's log.
+ */
+export async function workbenchState(page: Page, codeServer: { extensionLog(maxChars?: number): string }): Promise<string> {
+  const toasts = await page.locator('.notification-toast').allInnerTexts().catch(() => [] as string[]);
+  const console = await page.locator('.repl .monaco-list-row').allInnerTexts().catch(() => [] as string[]);
+  return [
+    `notifications: ${JSON.stringify(toasts)}`,
+    `debugging: ${await debugging(page).catch(() => 'unknown')}`,
+    `Debug Console (last 15): ${JSON.stringify(console.slice(-15))}`,
+    `extension log (tail):\n${codeServer.extensionLog(4000)}`,
+  ].join('\n');
+}
+
 export interface HostProcess {
   readonly pid: number;
   readonly ppid: number;

@@ -390,11 +390,15 @@ class BodyPieces implements AsyncIterable<Buffer> {
 export class StealHandle {
   private readonly connections = new Map<number, { data: Set<(d: Buffer) => void>; close: Set<() => void> }>();
   private readonly requestBodies = new Map<number, BodyPieces>();
+  private ended = false;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly call: grpc.ClientDuplexStream<StealClientMessage, StealAgentMessage__Output>,
     private readonly handlers: StealHandlers,
-  ) {}
+  ) {
+    call.once("status", () => (this.ended = true));
+  }
 
   subscribe(port: number, httpFilter: HttpFilter | undefined, streamBodies: boolean): Promise<StealHandle> {
     return new Promise((resolve, reject) => {
@@ -426,9 +430,30 @@ export class StealHandle {
     }
   }
 
-  /** Ends the steal: the agent removes the redirect. */
+  /** Ends the steal at once: the agent removes the redirect a moment later. */
   cancel(): void {
     this.call.cancel();
+  }
+
+  /**
+   * Ends the steal and resolves once the agent has removed the redirect (it ends its side
+   * then), so a connection made next reaches the app; an agent that does not answer within
+   * `timeoutMs` gets the call cancelled.
+   */
+  close(timeoutMs = 2000): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      if (this.ended) return resolve();
+      const timer = setTimeout(() => {
+        this.call.cancel();
+        resolve();
+      }, timeoutMs);
+      this.call.once("status", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.call.end();
+    });
+    return this.closing;
   }
 
   private dispatch(message: StealAgentMessage__Output): void {

@@ -13,7 +13,7 @@ import { lookupHost } from "./dns/lookup.js";
 import { probeSources } from "./incoming/probe-sources.js";
 import { IncomingTraffic } from "./incoming/service.js";
 import { AgentRedirects, Iptables } from "./lifecycle/iptables.js";
-import { CLOSE_FLUSH_MS } from "./incoming/steal.js";
+import { CLOSE_DRAIN_MS, CLOSE_FLUSH_MS } from "./incoming/steal.js";
 import { startGate } from "./lifecycle/nfq-gate.js";
 import { widenFlowControlWindows } from "./flow-control.js";
 import { SessionRegistry } from "./lifecycle/sessions.js";
@@ -52,23 +52,27 @@ export async function runWorker(args: AgentArgs): Promise<void> {
     if (exiting) return;
     exiting = true;
     log.info(`exiting: ${reason}`);
+    let subscriptionsClosed: Promise<unknown> = Promise.resolve();
     try {
       registry.closeAll(reason);
-      incoming.closeAll();
+      subscriptionsClosed = incoming.closeAll();
       target.pauser?.resumeNow();
     } catch (error) {
       log.error(`while exiting: ${(error as Error).message}`);
     }
-    // The subscriptions answer what their clients held and end their connections first
-    // (CLOSE_FLUSH_MS); only then the rules go, and with them, maybe, the namespace's conntrack.
-    setTimeout(() => {
+    // The subscriptions answer what their clients held, let requests on their way to the app
+    // finish and end their connections first; only then the rules go, and with them, maybe,
+    // the namespace's conntrack.
+    const removeRulesAndExit = (): void => {
       try {
         redirects.removeAll();
       } finally {
         server.forceShutdown();
         process.exit(code);
       }
-    }, CLOSE_FLUSH_MS * 2);
+    };
+    const atMost = setTimeout(removeRulesAndExit, CLOSE_FLUSH_MS * 2 + CLOSE_DRAIN_MS);
+    void subscriptionsClosed.then(() => setTimeout(removeRulesAndExit, CLOSE_FLUSH_MS)).finally(() => clearTimeout(atMost));
   };
 
   const registry = new SessionRegistry(

@@ -117,6 +117,19 @@ describe("agent in a network namespace: steal", function () {
     assert.ok(Date.now() - cancelledAt < 3000, `answered ${Date.now() - cancelledAt} ms after the steal ended`);
   });
 
+  it("lets a request on its way to the app finish when the steal ends, and the app takes the next ones directly", async () => {
+    steal = await client!.steal(80, { onRequest: () => ({ status: 200, headers: [], body: Buffer.from("local") }) }, { headerRegex: "^x-filter: yes$" });
+    const slow = http1(`${app}/slow/700`).then((a) => `${a.status} ${a.body}`, (e: Error) => `failed: ${e.message}`);
+    await new Promise((r) => setTimeout(r, 200));
+    const closing = steal.close();
+    steal = undefined;
+    const during = http1(`${app}/during`).then((a) => `${a.status} ${a.body}`, (e: Error) => `failed: ${e.message}`);
+    await closing;
+    assert.equal(await slow, "200 app GET /slow/700 ");
+    assert.equal(await during, "200 app GET /during ");
+    assert.doesNotMatch(ns.natRules(), /REDIRECT/);
+  });
+
   it("keeps a held request of one port answerable while the steal of another port ends", async () => {
     let release!: (answer: { status: number; headers: never[]; body: Buffer }) => void;
     let arrived!: () => void;
@@ -129,6 +142,40 @@ describe("agent in a network namespace: steal", function () {
     await waitFor("port 7007's redirect to go", () => !/--dport 7007 .*REDIRECT/.test(ns.natRules()));
     release({ status: 200, headers: [], body: Buffer.from("local late") });
     assert.equal(await answer, "200 local late");
+  });
+
+  it("gives the port back before close() resolves: the connection made next reaches the app and stays up (20 times)", async () => {
+    // The echo app greets with "echo:" and then sends back what it gets.
+    const received = new WeakMap<object, string>();
+    const echoOnce = (socket: ReturnType<typeof connect>, text: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const onData = (d: Buffer): void => {
+          const all = (received.get(socket) ?? "") + d.toString();
+          received.set(socket, all);
+          if (!all.endsWith(text)) return;
+          socket.off("data", onData);
+          received.set(socket, "");
+          resolve(all);
+        };
+        socket.on("data", onData);
+        socket.once("error", reject);
+        socket.once("close", () => reject(new Error(`closed; got ${JSON.stringify(received.get(socket))}`)));
+        socket.write(text);
+      });
+    for (let i = 0; i < 20; i++) {
+      const handle = await client!.steal(7007, { onRequest: () => ({ status: 500, headers: [], body: Buffer.alloc(0) }) }, { headerRegex: "x" });
+      await handle.close();
+      assert.doesNotMatch(ns.natRules(), /--dport 7007 .*REDIRECT/, `round ${i}: the redirect is still there`);
+      const socket = connect(7007, ns.podIp);
+      try {
+        assert.equal(await echoOnce(socket, `first ${i}\n`), `echo:first ${i}\n`);
+        // Past the agent's flush window: a connection it had taken would be cut by now.
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(await echoOnce(socket, `second ${i}\n`), `second ${i}\n`);
+      } finally {
+        socket.destroy();
+      }
+    }
   });
 
   it("filters on the path, and passes non-HTTP connections to the app unchanged", async () => {

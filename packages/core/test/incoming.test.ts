@@ -38,8 +38,8 @@ function get(host: string, port: number, headers: Record<string, string> = {}): 
   });
 }
 
-async function startServer(session: InterceptSession, port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const [launcher, argv] = session.launcherArgv('python3', [serverScript, String(port)]);
+async function startServer(session: InterceptSession, port: number, hosts: string[] = []): Promise<{ child: ChildProcess; output: () => string }> {
+  const [launcher, argv] = session.launcherArgv('python3', [serverScript, String(port), ...hosts]);
   const child = spawn(launcher, argv, { env: { ...process.env, ...session.env() }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -71,11 +71,12 @@ describe('incoming traffic against a fake cluster', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function withSession(incoming: unknown, test: (session: InterceptSession) => Promise<void>): Promise<void> {
+  async function withSession(incoming: unknown, test: (session: InterceptSession, log: string[]) => Promise<void>): Promise<void> {
     const config = valueOf(configType, { feature: { network: { incoming } } });
-    const session = await InterceptSession.start({ config, agent, socketPath: join(dir, `layer-${Date.now()}.sock`) });
+    const log: string[] = [];
+    const session = await InterceptSession.start({ config, agent, socketPath: join(dir, `layer-${Date.now()}.sock`), log: (line) => log.push(line) });
     try {
-      await test(session);
+      await test(session, log);
     } finally {
       await session.close();
     }
@@ -105,6 +106,20 @@ describe('incoming traffic against a fake cluster', function () {
         const stolen = await get(cluster.podIp, APP_PORT);
         assert.equal(stolen.from, 'local');
         assert.equal(stolen.peer, cluster.hostIp);
+      } finally {
+        server.child.kill('SIGKILL');
+      }
+    });
+  });
+
+  it('a program listening twice on the port (two addresses) gets the stolen traffic on its first listener, no error for the second', async () => {
+    await withSession('steal', async (session, log) => {
+      const server = await startServer(session, APP_PORT, ['127.0.0.1', '127.0.0.2']);
+      try {
+        assert.equal((await get(cluster.podIp, APP_PORT)).from, 'local');
+        assert.equal(log.filter((l) => l.startsWith(`stealing remote port ${APP_PORT} `)).length, 1, log.join('\n'));
+        assert.ok(log.some((l) => l.startsWith(`remote port ${APP_PORT} already goes to 127.0.0.1:`)), log.join('\n'));
+        assert.ok(!log.some((l) => l.startsWith('could not')), log.join('\n'));
       } finally {
         server.child.kill('SIGKILL');
       }

@@ -73,6 +73,8 @@ export class Http1Interceptor {
     (req, res) => this.onRequest(req, res),
   );
   private readonly upstreamAgent = new Agent({ keepAlive: true });
+  /** Requests whose response has not ended: a closing subscription lets them finish. */
+  active = 0;
 
   constructor(
     private readonly port: number,
@@ -103,6 +105,8 @@ export class Http1Interceptor {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.active++;
+    res.once("close", () => this.active--);
     const stream = req.socket as unknown as PrefixedStream;
     const headers = pairs(req.rawHeaders);
     const path = req.url ?? "/";

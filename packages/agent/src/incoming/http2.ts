@@ -36,6 +36,8 @@ function toOutgoing(list: readonly HttpHeader__Output[]): OutgoingHttpHeaders {
 /** Serves the HTTP/2 (h2c) connections of one filtered steal or mirror. */
 export class Http2Interceptor {
   private readonly server = createServer();
+  /** Streams that have not closed: a closing subscription lets them finish. */
+  active = 0;
 
   constructor(
     private readonly port: number,
@@ -62,6 +64,8 @@ export class Http2Interceptor {
     };
     stream.on("close", () => upstream?.close());
     const onStream = (h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
+      this.active++;
+      h2stream.once("close", () => this.active--);
       const path = String(headers[":path"] ?? "/");
       const regular = headerPairs(headers).filter(([name]) => !name.startsWith(":"));
       const matches = this.filter.matches({ headers: regular, path, method: String(headers[":method"] ?? "GET") });

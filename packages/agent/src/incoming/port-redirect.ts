@@ -53,6 +53,11 @@ export class PortRedirect {
     return redirect;
   }
 
+  /** New connections go to the app from now on (where the rules can tell them apart); close() follows. */
+  stopNew(): void {
+    this.redirects.stopNew(this.port, this.listenPort);
+  }
+
   /**
    * Ends the port's connections, then removes the rules (new connections go straight to the
    * app), then the listener. The order matters: our REDIRECT rule can be what keeps conntrack

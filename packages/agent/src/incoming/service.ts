@@ -20,10 +20,11 @@ export class IncomingTraffic {
     private readonly log: Log,
   ) {}
 
-  /** Ends every subscription (their rules go with them). */
-  closeAll(): void {
-    for (const subscription of this.byPort.values()) subscription.close();
+  /** Ends every subscription (their rules go with them); resolves when they are closed. */
+  closeAll(): Promise<unknown> {
+    const closed = [...this.byPort.values()].map((subscription) => subscription.close());
     this.byPort.clear();
+    return Promise.all(closed);
   }
 
   stealHandler(): AgentHandlers["Steal"] {
@@ -52,7 +53,11 @@ export class IncomingTraffic {
         const s = subscription;
         void this.start(port, s, call, () => call.write({ subscribed: { port } }));
       });
-      call.on("end", () => call.end());
+      // The client ends its side to unsubscribe and waits for ours: it ends once the port's
+      // rules are gone, so what the client does next meets the app, not a closing redirect.
+      call.on("end", () => {
+        void Promise.resolve(subscription && this.release(subscription)).then(() => call.end());
+      });
     };
   }
 
@@ -97,8 +102,8 @@ export class IncomingTraffic {
     onStarted();
   }
 
-  private release(subscription: Subscription): void {
-    subscription.close();
+  private release(subscription: Subscription): Promise<void> | void {
+    const closed = subscription.close();
     if (subscription instanceof MirrorSubscription && subscription.droppedBytes > 0) {
       this.log.info(`mirror of port ${subscription.port}: ${subscription.droppedBytes} bytes not copied, the client fell behind`);
     }
@@ -106,5 +111,6 @@ export class IncomingTraffic {
       this.byPort.delete(subscription.port);
       this.log.info(`released port ${subscription.port}`);
     }
+    return closed;
   }
 }

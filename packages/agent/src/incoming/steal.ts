@@ -18,6 +18,9 @@ import { sniff } from "./sniff.js";
 /** How long a closing subscription gives its last answers (502s) to be written before its connections end. */
 export const CLOSE_FLUSH_MS = 50;
 
+/** How long a closing subscription waits at most for the requests it passes to the app to finish. */
+export const CLOSE_DRAIN_MS = 2000;
+
 /** How long a connection may stay silent before it is taken for a server-speaks-first protocol. */
 const SNIFF_WAIT_MS = 1000;
 
@@ -40,6 +43,9 @@ export class StealSubscription implements StealRoute {
   private nextConnectionId = 1;
   private nextRequestId = 1;
   private closed = false;
+  private closing: Promise<void> | undefined;
+  /** Connections whose first bytes are still being read (they may be requests for the app). */
+  private sniffing = 0;
 
   constructor(
     readonly port: number,
@@ -111,24 +117,36 @@ export class StealSubscription implements StealRoute {
   }
 
   /**
-   * Requests the client still holds (a debuggee stopped at a breakpoint, or gone) are answered
-   * 502 and stolen connections end; a moment later, once those answers are written, the rest
-   * of the port's connections end and the rules go (PortRedirect.close keeps that order).
+   * New connections go straight to the app; requests the client still holds (a debuggee
+   * stopped at a breakpoint, or gone) are answered 502 and stolen connections end; once
+   * those answers are written and the requests on their way to the app have their answers
+   * (CLOSE_DRAIN_MS at most), the rest of the port's connections end and the rules go
+   * (PortRedirect.close keeps that order). Resolves when the rules are gone.
    */
-  close(): void {
-    if (this.closed) return;
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
     this.closed = true;
+    this.redirect?.stopNew();
     for (const { reject } of this.pending.values()) reject(new Error("subscription closed"));
     this.pending.clear();
     for (const rest of this.responseBodies.values()) rest.fail(new Error("subscription closed"));
     this.responseBodies.clear();
     for (const socket of this.connections.values()) socket.destroy();
     this.connections.clear();
-    setTimeout(() => {
+    this.closing = (async () => {
+      await sleep(CLOSE_FLUSH_MS);
+      const drainedBy = Date.now() + CLOSE_DRAIN_MS;
+      while (this.inFlight() > 0 && Date.now() < drainedBy) await sleep(20);
       this.redirect?.close();
       this.http1?.close();
       this.http2?.close();
-    }, CLOSE_FLUSH_MS);
+    })();
+    return this.closing;
+  }
+
+  /** Requests of this port being answered, and connections not yet told apart. */
+  private inFlight(): number {
+    return this.sniffing + (this.http1?.active ?? 0) + (this.http2?.active ?? 0);
   }
 
   private onConnection(socket: Socket): void {
@@ -140,8 +158,12 @@ export class StealSubscription implements StealRoute {
       this.stealWhole(socket, socket, connectionId);
       return;
     }
+    this.sniffing++;
     void sniff(socket, SNIFF_WAIT_MS).then(({ protocol, head }) => {
-      if (this.closed || socket.destroyed) return socket.destroy();
+      this.sniffing--;
+      if (socket.destroyed) return;
+      // Also while closing: a request is served (by the app, or a 502 if it matches) while
+      // the subscription drains.
       if (protocol === "other") return passThrough(socket, this.port, head);
       const stream = new PrefixedStream(socket, head);
       this.connectionIds.set(stream, connectionId);
@@ -173,4 +195,8 @@ export class StealSubscription implements StealRoute {
       if (this.connections.delete(connectionId)) this.send({ closed: { connectionId } });
     });
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -207,6 +207,16 @@ export class AgentRedirects {
     for (const family of this.families) family.remove(port, toPort);
   }
 
+  /**
+   * A closing subscription: new connections to `port` go straight to the app from now on,
+   * while the ones already redirected keep their translation until remove(). Only a gated
+   * steal can tell new from redirected (its queue rules mark the SYNs); without a gate this
+   * does nothing.
+   */
+  stopNew(port: number, toPort: number): void {
+    for (const family of this.families) family.stopNew(port, toPort);
+  }
+
   /** Removes every chain of this agent; the object can add again afterwards. */
   removeAll(): void {
     for (const family of this.families) family.removeAll();
@@ -279,6 +289,14 @@ class FamilyRedirects {
     if (entry === undefined || (toPort !== undefined && entry.toPort !== toPort)) return;
     this.active.delete(port);
     for (const rule of entry.rules) this.iptables.tryRun(rule.table, ["-D", rule.chain, ...rule.spec]);
+  }
+
+  stopNew(port: number, toPort: number): void {
+    const entry = this.active.get(port);
+    if (entry === undefined || entry.toPort !== toPort) return;
+    const queueRules = entry.rules.filter((rule) => rule.table === "mangle");
+    entry.rules = entry.rules.filter((rule) => rule.table !== "mangle");
+    for (const rule of queueRules) this.iptables.tryRun(rule.table, ["-D", rule.chain, ...rule.spec]);
   }
 
   removeAll(): void {

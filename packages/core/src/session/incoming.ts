@@ -50,7 +50,13 @@ function stripInlineFlag(regex: string): string {
 
 export class IncomingTraffic {
   readonly #bound = new Map<string, Listener>();
-  readonly #subscriptions: { lineage: number; handle: { cancel(): void } }[] = [];
+  readonly #subscriptions: { lineage: number; remotePort: number; handle: { close(): Promise<void> } }[] = [];
+  /**
+   * Remote ports this session subscribes (or is subscribing), with the local listener they go
+   * to: a program listening twice on one port (127.0.0.1 and ::1, 0.0.0.0 and :: with
+   * IPV6_V6ONLY) gets the remote traffic on its first listener, not an error on the second.
+   */
+  readonly #remotePorts = new Map<number, Listener>();
   readonly #sockets = new Set<Socket>();
 
   constructor(
@@ -110,11 +116,18 @@ export class IncomingTraffic {
     const listener = this.#bound.get(`${n.pid}:${n.fd}`);
     if (!listener) return;
     this.#bound.delete(`${n.pid}:${n.fd}`);
+    const first = this.#remotePorts.get(listener.remotePort);
+    if (first) {
+      this.log(`remote port ${listener.remotePort} already goes to ${first.host}:${first.port} (pid ${first.pid}); the listener on ${listener.host}:${listener.port} gets local connections only`);
+      return;
+    }
+    this.#remotePorts.set(listener.remotePort, listener);
     try {
       if (this.config.mode === 'steal') await this.#steal(listener);
       else await this.#mirror(listener);
       this.log(`${this.config.mode === 'steal' ? 'stealing' : 'mirroring'} remote port ${listener.remotePort} to local port ${listener.port}`);
     } catch (error) {
+      this.#remotePorts.delete(listener.remotePort);
       this.log(`could not ${this.config.mode} remote port ${listener.remotePort}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -127,13 +140,17 @@ export class IncomingTraffic {
   release(lineage: number): void {
     for (const subscription of this.#subscriptions.filter((s) => s.lineage === lineage)) {
       this.#subscriptions.splice(this.#subscriptions.indexOf(subscription), 1);
-      subscription.handle.cancel();
+      this.#remotePorts.delete(subscription.remotePort);
+      void subscription.handle.close();
     }
   }
 
-  close(): void {
-    for (const subscription of this.#subscriptions.splice(0)) subscription.handle.cancel();
+  /** Resolves once the agent has given the ports back to the app (or did not answer in time). */
+  async close(): Promise<void> {
+    this.#remotePorts.clear();
+    const closing = this.#subscriptions.splice(0).map((subscription) => subscription.handle.close());
     for (const socket of this.#sockets) socket.destroy();
+    await Promise.all(closing);
   }
 
   #connect(listener: Listener, peer: { ip: string; port: number } | null): Socket {
@@ -160,7 +177,7 @@ export class IncomingTraffic {
       },
       filter ? { headerRegex: filter.headerRegex, pathRegex: filter.pathRegex } : undefined,
     );
-    this.#subscriptions.push({ lineage: listener.lineage, handle });
+    this.#subscriptions.push({ lineage: listener.lineage, remotePort: listener.remotePort, handle });
   }
 
   async #mirror(listener: Listener): Promise<void> {
@@ -179,7 +196,7 @@ export class IncomingTraffic {
         copies.delete(id);
       }
     });
-    this.#subscriptions.push({ lineage: listener.lineage, handle: subscription });
+    this.#subscriptions.push({ lineage: listener.lineage, remotePort: listener.remotePort, handle: { close: async () => subscription.cancel() } });
   }
 
   /** A filtered request, replayed to the program over HTTP/1.1 from the remote client's address. */

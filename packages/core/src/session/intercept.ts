@@ -199,9 +199,10 @@ export class InterceptSession {
     if (this.#closed) return;
     this.#closed = true;
     for (const close of this.#closers) close();
-    this.#incoming?.close();
+    const incomingClosed = this.#incoming?.close();
     this.#supervisor.close();
     await this.#dns.close();
+    await incomingClosed;
   }
 
   #log(line: string): void {

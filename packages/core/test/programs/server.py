@@ -14,6 +14,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-server = http.server.HTTPServer(("0.0.0.0", int(sys.argv[1])), Handler)
+# `server.py PORT [HOST ...]`: one listener per host (default 0.0.0.0), all on PORT.
+import threading
+hosts = sys.argv[2:] or ["0.0.0.0"]
+servers = [http.server.HTTPServer((host, int(sys.argv[1])), Handler) for host in hosts]
+for extra in servers[1:]:
+    threading.Thread(target=extra.serve_forever, daemon=True).start()
 print("serving", flush=True)
-server.serve_forever()
+servers[0].serve_forever()
