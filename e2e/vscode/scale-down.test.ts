@@ -17,7 +17,7 @@
  *   cd e2e && MIRRORD_E2E_KEEP_CLUSTER=1 npx mocha --config vscode/.mocharc.json vscode/scale-down.test.ts
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -33,11 +33,17 @@ const TIMEOUT_S = 10;
 const REPETITIONS = SCALE_REPETITIONS;
 const BROKER_URL = `http://${queueBroker.name}.${NS}.svc.cluster.local:${queueBroker.port}`;
 
-const LAUNCH_JSON = JSON.stringify(
-  { version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'consumer', program: '${workspaceFolder}/consumer.mjs', console: 'internalConsole', mirrord: true }] },
-  null,
-  2,
-);
+const launchJson = (readyDir: string): string =>
+  JSON.stringify(
+    {
+      version: '0.2.0',
+      configurations: [
+        { type: 'node', request: 'launch', name: 'consumer', program: '${workspaceFolder}/consumer.mjs', console: 'internalConsole', env: { QUEUE_CONSUMER_READY_DIR: readyDir }, mirrord: true },
+      ],
+    },
+    null,
+    2,
+  );
 const MIRRORD_JSON = JSON.stringify(
   { target: { path: TARGET, namespace: NS }, feature: { copy_target: { scale_down: true } }, agent: { communication_timeout: TIMEOUT_S } },
   null,
@@ -47,6 +53,7 @@ const MIRRORD_JSON = JSON.stringify(
 describe('copy_target.scale_down from VS Code (issue 11, acceptance 5)', function () {
   this.timeout(300_000);
   let workspace: string;
+  let readyDir: string;
   let codeServer: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -59,15 +66,16 @@ describe('copy_target.scale_down from VS Code (issue 11, acceptance 5)', functio
     await waitFor('no agent pod left', async () => (await agentPods()).length === 0, (TIMEOUT_S + 30) * 1000);
   }
 
-  const readyLines = async () => (await page.locator('.repl .monaco-list-row').allInnerTexts()).filter((line) => /ready pid=\d+ broker=/.test(line));
+  /** The ready lines the consumers wrote (a file each); the Debug Console shows them too (test 1 reads it). */
+  const readyLines = (): string[] => readdirSync(readyDir).filter((f) => f.startsWith('ready-')).map((f) => readFileSync(join(readyDir, f), 'utf8').trim());
 
   /** F5 on the consumer; resolves to its pid once it has reached the broker through the session (a ready line of this run). */
   async function startConsumer(): Promise<number> {
-    const earlier = new Set(await readyLines());
+    const earlier = new Set(readyLines());
     await debugConfiguration(page, 'consumer');
     const deadline = Date.now() + 120_000;
     let line: string | undefined;
-    while (!(line = (await readyLines()).find((l) => !earlier.has(l)))) {
+    while (!(line = readyLines().find((l) => !earlier.has(l)))) {
       if (Date.now() > deadline) assert.fail(`the consumer printed no ready line within 120 s; ${await workbenchState(page, codeServer!)}`);
       await page.waitForTimeout(250);
     }
@@ -92,11 +100,13 @@ describe('copy_target.scale_down from VS Code (issue 11, acceptance 5)', functio
     const install = ensureCodeServer();
     const vsix = ensureVsix();
     workspace = mkdtempSync(join(tmpdir(), 'mirrord-vscode-scale-'));
+    readyDir = join(workspace, 'ready');
+    mkdirSync(readyDir);
     mkdirSync(join(workspace, '.vscode'));
     mkdirSync(join(workspace, '.mirrord'));
     copyFileSync(join(REPO_ROOT, 'e2e', 'programs', 'queue-consumer.mjs'), join(workspace, 'consumer.mjs'));
     writeFileSync(join(workspace, '.mirrord', 'mirrord.json'), MIRRORD_JSON);
-    writeFileSync(join(workspace, '.vscode', 'launch.json'), LAUNCH_JSON);
+    writeFileSync(join(workspace, '.vscode', 'launch.json'), launchJson(readyDir));
     codeServer = await startCodeServer({ bin: install.bin, workspace, vsixFiles: [vsix], env: { KUBECONFIG: KUBECONFIG_PATH } });
     const opened = await openWorkbench(codeServer.url, workspace);
     browser = opened.browser;

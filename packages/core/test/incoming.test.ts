@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,6 +126,28 @@ describe('incoming traffic against a fake cluster', function () {
         server.child.kill('SIGKILL');
       }
     });
+  });
+
+  it('a loopback listener keeps the port it asked for: taken here, the program gets the bind error it would get without mirrord', async () => {
+    // Local clients reach a loopback listener at the port they know (js-debug at the inspector port it chose).
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      await withSession('steal', async (session, log) => {
+        const [launcher, argv] = session.launcherArgv('python3', [serverScript, String(port), '127.0.0.1']);
+        const child = spawn(launcher, argv, { env: { ...process.env, ...session.env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+        child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+        const [code] = (await once(child, 'exit')) as [number | null];
+        assert.notEqual(code, 0, output);
+        assert.match(output, /Address already in use/, output);
+        assert.ok(!log.some((l) => l.includes('is taken here')), log.join('\n'));
+      });
+    } finally {
+      holder.close();
+    }
   });
 
   it('mirror: the pod answers, the local server gets a copy', async () => {

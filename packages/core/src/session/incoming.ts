@@ -3,7 +3,8 @@
  * mirrors or steals, the session subscribes the (mapped) remote port at the agent and
  * delivers each remote connection — or, with an HTTP filter, each matching request — to the
  * program, which sees the remote client as its peer. Its own port need not be free: the
- * listener is bound elsewhere and still reports the port it asked for.
+ * listener is bound elsewhere and still reports the port it asked for (not a loopback
+ * listener: local clients know its port).
  */
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -57,6 +58,8 @@ export class IncomingTraffic {
    * IPV6_V6ONLY) gets the remote traffic on its first listener, not an error on the second.
    */
   readonly #remotePorts = new Map<number, Listener>();
+  /** Port probes in progress: two binds of one port must not see each other's probe as the port being taken. */
+  readonly #probes = new Map<number, Promise<unknown>>();
   readonly #sockets = new Set<Socket>();
 
   constructor(
@@ -96,8 +99,12 @@ export class IncomingTraffic {
     }
     const wantedLocal = this.config.listen_ports.find(([remote]) => remote === remotePort)?.[1] ?? asked.port!;
     const ip = asked.family === 'inet6' && !asked.ipv4 ? (asked.address ?? '::') : askedIp;
-    // Keep the port the program asked for when it is free here; otherwise any free port.
-    const port = (await portIsFree(ip, wantedLocal)) ? wantedLocal : 0;
+    // Keep the port the program asked for when it is free here; otherwise any free port. A
+    // loopback listener always keeps it (or gets the bind's own error, as without mirrord):
+    // local clients reach it at that port — a debugger's inspector is one, and js-debug
+    // connects to the port it told the debuggee to open.
+    const loopback = ip.startsWith('127.') || ip === '::1';
+    const port = loopback || (await this.#portIsFree(ip, wantedLocal)) ? wantedLocal : 0;
     let bound: number | undefined;
     try {
       bound = bindElsewhere(this.supervisor, n, ip, port);
@@ -130,6 +137,15 @@ export class IncomingTraffic {
       this.#remotePorts.delete(listener.remotePort);
       this.log(`could not ${this.config.mode} remote port ${listener.remotePort}: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** One probe of a port at a time. */
+  #portIsFree(host: string, port: number): Promise<boolean> {
+    const probe = (this.#probes.get(port) ?? Promise.resolve()).then(() => portIsFree(host, port));
+    const settled = probe.catch(() => undefined);
+    this.#probes.set(port, settled);
+    void settled.then(() => this.#probes.get(port) === settled && this.#probes.delete(port));
+    return probe;
   }
 
   /**
