@@ -4,6 +4,7 @@
  * and continuing a paused target, when the last session has been gone for the
  * communication timeout, on SIGTERM/SIGINT, when the guard goes away, and on a crash.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import * as grpc from "@grpc/grpc-js";
 import { agentService } from "@mirrord-ts/protocol";
 import type { AgentHandlers } from "@mirrord-ts/protocol";
@@ -71,8 +72,7 @@ export async function runWorker(args: AgentArgs): Promise<void> {
         process.exit(code);
       }
     };
-    const atMost = setTimeout(removeRulesAndExit, CLOSE_FLUSH_MS * 2 + CLOSE_DRAIN_MS);
-    void subscriptionsClosed.then(() => setTimeout(removeRulesAndExit, CLOSE_FLUSH_MS)).finally(() => clearTimeout(atMost));
+    void Promise.race([subscriptionsClosed, sleep(CLOSE_FLUSH_MS + CLOSE_DRAIN_MS)]).then(() => setTimeout(removeRulesAndExit, CLOSE_FLUSH_MS));
   };
 
   const registry = new SessionRegistry(

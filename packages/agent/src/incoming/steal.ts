@@ -4,6 +4,7 @@
  * client and everything else (other requests, non-HTTP connections) on to the app.
  */
 import type { Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Duplex } from "node:stream";
 import type { HttpBody__Output, HttpFilter__Output, HttpRequest, StealAgentMessage, StealClientMessage__Output } from "@mirrord-ts/protocol";
 import type { AgentRedirects } from "../lifecycle/iptables.js";
@@ -42,7 +43,7 @@ export class StealSubscription implements StealRoute {
   private readonly responseBodies = new Map<number, AsyncQueue<HttpBody__Output>>();
   private nextConnectionId = 1;
   private nextRequestId = 1;
-  private closed = false;
+  /** Set by close(): resolves when the rules are gone. */
   private closing: Promise<void> | undefined;
   /** Connections whose first bytes are still being read (they may be requests for the app). */
   private sniffing = 0;
@@ -124,16 +125,14 @@ export class StealSubscription implements StealRoute {
    * (PortRedirect.close keeps that order). Resolves when the rules are gone.
    */
   close(): Promise<void> {
-    if (this.closing) return this.closing;
-    this.closed = true;
-    this.redirect?.stopNew();
-    for (const { reject } of this.pending.values()) reject(new Error("subscription closed"));
-    this.pending.clear();
-    for (const rest of this.responseBodies.values()) rest.fail(new Error("subscription closed"));
-    this.responseBodies.clear();
-    for (const socket of this.connections.values()) socket.destroy();
-    this.connections.clear();
-    this.closing = (async () => {
+    this.closing ??= (async () => {
+      this.redirect?.stopNew();
+      for (const { reject } of this.pending.values()) reject(new Error("subscription closed"));
+      this.pending.clear();
+      for (const rest of this.responseBodies.values()) rest.fail(new Error("subscription closed"));
+      this.responseBodies.clear();
+      for (const socket of this.connections.values()) socket.destroy();
+      this.connections.clear();
       await sleep(CLOSE_FLUSH_MS);
       const drainedBy = Date.now() + CLOSE_DRAIN_MS;
       while (this.inFlight() > 0 && Date.now() < drainedBy) await sleep(20);
@@ -142,6 +141,10 @@ export class StealSubscription implements StealRoute {
       this.http2?.close();
     })();
     return this.closing;
+  }
+
+  private get closed(): boolean {
+    return this.closing !== undefined;
   }
 
   /** Requests of this port being answered, and connections not yet told apart. */
@@ -195,8 +198,4 @@ export class StealSubscription implements StealRoute {
       if (this.connections.delete(connectionId)) this.send({ closed: { connectionId } });
     });
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
