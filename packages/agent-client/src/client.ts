@@ -438,9 +438,10 @@ export class StealHandle {
   /**
    * Ends the steal and resolves once the agent has removed the redirect (it ends its side
    * then), so a connection made next reaches the app; an agent that does not answer within
-   * `timeoutMs` gets the call cancelled.
+   * `timeoutMs` gets the call cancelled. The default outlasts the agent's own bound (it lets
+   * requests on their way to the app finish for 2 s at most before the rules go).
    */
-  close(timeoutMs = 2000): Promise<void> {
+  close(timeoutMs = 3000): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       if (this.ended) return resolve();
       const timer = setTimeout(() => {

@@ -78,6 +78,19 @@ describe("agent in a network namespace: mirror", function () {
     assert.equal((await http1(`http://${ns.podIp}/after`)).body, "app GET /after ");
   });
 
+  it("lets requests on their way through the agent finish when the mirror ends, with and without a filter", async () => {
+    for (const filter of [undefined, { headerRegex: "^x-copy: yes$" }]) {
+      const mirror = await client!.mirror(80, () => {}, filter);
+      const slow = http1(`http://${ns.podIp}/slow/700`, { headers: { "x-copy": "yes" } }).then((a) => `${a.status} ${a.body}`, (e: Error) => `failed: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 200));
+      mirror.cancel();
+      const during = http1(`http://${ns.podIp}/during`).then((a) => `${a.status} ${a.body}`, (e: Error) => `failed: ${e.message}`);
+      assert.equal(await slow, "200 app GET /slow/700 ", `filter ${JSON.stringify(filter)}`);
+      assert.equal(await during, "200 app GET /during ", `filter ${JSON.stringify(filter)}`);
+      await waitFor("the redirect to go", () => !/REDIRECT/.test(ns.natRules()));
+    }
+  });
+
   it("with an HTTP filter, copies only matching HTTP/1.1 and HTTP/2 requests while the app answers all", async () => {
     const copies: HttpRequest__Output[] = [];
     const filter = { headerRegex: "^x-filter: yes$" };

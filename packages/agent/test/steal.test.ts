@@ -130,6 +130,17 @@ describe("agent in a network namespace: steal", function () {
     assert.doesNotMatch(ns.natRules(), /REDIRECT/);
   });
 
+  it("lets a connection the app serves whole (silent past the sniff) finish its request when the steal ends", async () => {
+    steal = await client!.steal(80, { onRequest: () => ({ status: 200, headers: [], body: Buffer.from("local") }) }, { headerRegex: "^x-filter: yes$" });
+    const answer = rawExchange(ns.podIp, 80, "GET /slow/600 HTTP/1.1\r\nhost: app\r\nconnection: close\r\n\r\n", 1300);
+    await new Promise((r) => setTimeout(r, 1500)); // passed on whole after the sniff's 1 s, the request at the app
+    const closing = steal.close();
+    steal = undefined;
+    await closing;
+    const reply = await answer;
+    assert.match(reply, /^HTTP\/1\.1 200 OK\r\n[\s\S]*app GET \/slow\/600 $/, reply);
+  });
+
   it("keeps a held request of one port answerable while the steal of another port ends", async () => {
     let release!: (answer: { status: number; headers: never[]; body: Buffer }) => void;
     let arrived!: () => void;
@@ -486,3 +497,14 @@ describe("agent in a network namespace: steal", function () {
     assert.ok(stolenMs < 50, `a stolen request took ${stolenMs} ms`);
   });
 });
+
+/** Connects, waits `silentMs`, sends `request`, and resolves with everything read until the peer ends (or a failure line). */
+function rawExchange(host: string, port: number, request: string, silentMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    let read = "";
+    const socket = connect({ host, port }, () => setTimeout(() => socket.write(request), silentMs));
+    socket.on("data", (data: Buffer) => (read += data.toString()));
+    socket.on("end", () => resolve(read));
+    socket.on("error", (error) => resolve(`failed after ${JSON.stringify(read)}: ${error.message}`));
+  });
+}

@@ -4,6 +4,7 @@ import type { HttpBody__Output, HttpHeader, HttpRequest, HttpResponse__Output } 
 import type { PrefixedStream } from "./prefixed-stream.js";
 import { connectToOriginal, originalDestination, passThroughStream, plainAddress } from "./port-redirect.js";
 import type { RequestFilter } from "./http-filter.js";
+import type { InFlight } from "./in-flight.js";
 
 /** Where matching requests go: to the client for an answer (steal) or as a copy (mirror). */
 export type RequestRoute = StealRoute | MirrorRoute;
@@ -73,14 +74,16 @@ export class Http1Interceptor {
     (req, res) => this.onRequest(req, res),
   );
   private readonly upstreamAgent = new Agent({ keepAlive: true });
-  /** Requests whose response has not ended: a closing subscription lets them finish. */
-  active = 0;
+  /** Per connection, until its first request starts: the hold that keeps a closing subscription waiting for it. */
+  private readonly awaitingFirstRequest = new WeakMap<object, () => void>();
 
   constructor(
     private readonly port: number,
     private readonly filter: RequestFilter,
     private readonly route: RequestRoute,
     private readonly connectionIdOf: (stream: PrefixedStream) => number,
+    /** Held from a connection's arrival to its first request, and by each request until its response ends. */
+    private readonly inFlight: InFlight,
   ) {
     this.server.keepAliveTimeout = 65_000;
     this.server.on("clientError", (_error, socket) => socket.destroy());
@@ -88,6 +91,7 @@ export class Http1Interceptor {
     // connection, any other on to the app, both starting with the request itself.
     this.server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
       const stream = socket as unknown as PrefixedStream;
+      this.awaitingFirstRequest.get(stream)?.();
       const raw = Buffer.concat([requestHead(req), head]);
       const matches = this.filter.matches({ headers: pairs(req.rawHeaders), path: req.url ?? "/", method: req.method ?? "GET" });
       if (matches && this.route.mode === "steal") this.route.takeConnection(stream, raw);
@@ -96,6 +100,9 @@ export class Http1Interceptor {
   }
 
   accept(stream: PrefixedStream): void {
+    // Its first request is already on its way (the sniff saw its bytes): a closing
+    // subscription waits for it, not only for the requests node has parsed.
+    this.awaitingFirstRequest.set(stream, this.inFlight.holdUntilClosed(stream));
     this.server.emit("connection", stream);
   }
 
@@ -105,9 +112,9 @@ export class Http1Interceptor {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    this.active++;
-    res.once("close", () => this.active--);
     const stream = req.socket as unknown as PrefixedStream;
+    res.once("close", this.inFlight.hold());
+    this.awaitingFirstRequest.get(stream)?.();
     const headers = pairs(req.rawHeaders);
     const path = req.url ?? "/";
     const matches = this.filter.matches({ headers, path, method: req.method ?? "GET" });

@@ -10,6 +10,7 @@ import {
 } from "node:http2";
 import type { HttpHeader__Output, HttpRequest } from "@mirrord-ts/protocol";
 import type { RequestFilter } from "./http-filter.js";
+import type { InFlight } from "./in-flight.js";
 import { type ClientAnswer, type RequestRoute, type StealRoute, observeBody, readBody, writeWithBackpressure } from "./http1.js";
 import { originalDestination, plainAddress } from "./port-redirect.js";
 import type { PrefixedStream } from "./prefixed-stream.js";
@@ -36,14 +37,14 @@ function toOutgoing(list: readonly HttpHeader__Output[]): OutgoingHttpHeaders {
 /** Serves the HTTP/2 (h2c) connections of one filtered steal or mirror. */
 export class Http2Interceptor {
   private readonly server = createServer();
-  /** Streams that have not closed: a closing subscription lets them finish. */
-  active = 0;
 
   constructor(
     private readonly port: number,
     private readonly filter: RequestFilter,
     private readonly route: RequestRoute,
     private readonly connectionIdOf: (stream: PrefixedStream) => number,
+    /** Held from a connection's arrival to its first stream, and by each stream until it closes. */
+    private readonly inFlight: InFlight,
   ) {
     this.server.on("sessionError", () => {});
     // Streams are handled per session in accept(); the compat request/response layer
@@ -63,9 +64,10 @@ export class Http2Interceptor {
       return upstream;
     };
     stream.on("close", () => upstream?.close());
+    const firstStream = this.inFlight.holdUntilClosed(stream);
     const onStream = (h2stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void => {
-      this.active++;
-      h2stream.once("close", () => this.active--);
+      h2stream.once("close", this.inFlight.hold());
+      firstStream();
       const path = String(headers[":path"] ?? "/");
       const regular = headerPairs(headers).filter(([name]) => !name.startsWith(":"));
       const matches = this.filter.matches({ headers: regular, path, method: String(headers[":method"] ?? "GET") });

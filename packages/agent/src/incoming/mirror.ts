@@ -11,6 +11,7 @@ import type { AgentRedirects } from "../lifecycle/iptables.js";
 import { RequestFilter, hasCriteria } from "./http-filter.js";
 import { Http1Interceptor, type MirrorRoute } from "./http1.js";
 import { Http2Interceptor } from "./http2.js";
+import { CLOSE_DRAIN_MS, InFlight } from "./in-flight.js";
 import { PortRedirect, connectToOriginal, passThrough, plainAddress } from "./port-redirect.js";
 import { PrefixedStream } from "./prefixed-stream.js";
 import { sniff } from "./sniff.js";
@@ -30,7 +31,10 @@ export class MirrorSubscription implements MirrorRoute {
   private redirect: PortRedirect | undefined;
   private nextConnectionId = 1;
   private nextRequestId = 1;
-  private closed = false;
+  /** Set by close(): resolves when the rules are gone. */
+  private closing: Promise<void> | undefined;
+  /** Requests and connections on their way to the app: a closing subscription lets them finish. */
+  private readonly inFlight = new InFlight();
   private readonly http1: Http1Interceptor | undefined;
   private readonly http2: Http2Interceptor | undefined;
   private readonly connectionIds = new WeakMap<object, number>();
@@ -45,8 +49,8 @@ export class MirrorSubscription implements MirrorRoute {
     if (hasCriteria(filter)) {
       const compiled = RequestFilter.compile(filter);
       const idOf = (stream: PrefixedStream): number => this.connectionIds.get(stream) ?? 0;
-      this.http1 = new Http1Interceptor(port, compiled, this, idOf);
-      this.http2 = new Http2Interceptor(port, compiled, this, idOf);
+      this.http1 = new Http1Interceptor(port, compiled, this, idOf, this.inFlight);
+      this.http2 = new Http2Interceptor(port, compiled, this, idOf, this.inFlight);
     }
   }
 
@@ -55,15 +59,29 @@ export class MirrorSubscription implements MirrorRoute {
     if (this.closed) this.redirect.close(); // the call ended while the rules went in
   }
 
-  close(): void {
-    this.closed = true;
-    this.redirect?.close();
-    this.http1?.close();
-    this.http2?.close();
+  /**
+   * The app keeps serving through the end: new connections go straight to it (where the
+   * rules can tell them apart), the ones on their way through the agent finish
+   * (CLOSE_DRAIN_MS at most) without copies, then the connections end and the rules go.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.redirect?.stopNew();
+      await this.inFlight.settled(CLOSE_DRAIN_MS);
+      this.redirect?.close();
+      this.http1?.close();
+      this.http2?.close();
+    })();
+    return this.closing;
+  }
+
+  private get closed(): boolean {
+    return this.closing !== undefined;
   }
 
   /** MirrorRoute: a matching request, answered by the app, copied to the client. */
   copy(request: Omit<HttpRequest, "requestId">): void {
+    if (this.closed) return; // the client has gone
     if (this.queued() >= MAX_QUEUED_COPIES) {
       this.droppedBytes += request.body?.length ?? 0;
       return;
@@ -74,18 +92,29 @@ export class MirrorSubscription implements MirrorRoute {
   private onConnection(socket: Socket): void {
     const connectionId = this.nextConnectionId++;
     socket.on("error", () => socket.destroy());
+    // Closing: the app serves it, uncopied, and the close waits for it.
+    if (this.closed) return this.passToApp(socket);
     if (!this.http1 || !this.http2) return this.copyBytes(socket, connectionId);
     const [http1, http2] = [this.http1, this.http2];
+    const sniffing = this.inFlight.hold();
     void sniff(socket, SNIFF_WAIT_MS).then(({ protocol, head }) => {
-      if (this.closed || socket.destroyed) return socket.destroy();
-      if (protocol === "other") return passThrough(socket, this.port, head);
+      sniffing();
+      if (socket.destroyed) return;
+      if (protocol === "other" || this.closed) return this.passToApp(socket, head);
       const stream = new PrefixedStream(socket, head);
       this.connectionIds.set(stream, connectionId);
       (protocol === "http1" ? http1 : http2).accept(stream);
     });
   }
 
+  /** A connection the app serves whole, through the agent, uncopied. */
+  private passToApp(socket: Socket, head?: Buffer): void {
+    this.inFlight.holdUntilClosed(socket);
+    passThrough(socket, this.port, head);
+  }
+
   private copyBytes(socket: Socket, connectionId: number): void {
+    this.inFlight.holdUntilClosed(socket);
     const upstream = connectToOriginal(socket, this.port);
     this.send({
       connection: {
@@ -95,6 +124,7 @@ export class MirrorSubscription implements MirrorRoute {
       },
     });
     socket.on("data", (data: Buffer) => {
+      if (this.closed) return;
       if (this.queued() < MAX_QUEUED_COPIES) this.send({ data: { connectionId, data } });
       else this.droppedBytes += data.length;
     });
@@ -110,7 +140,7 @@ export class MirrorSubscription implements MirrorRoute {
     upstream.on("close", (hadError) => hadError && socket.destroy());
     socket.on("close", () => {
       upstream.destroy();
-      this.send({ closed: { connectionId } });
+      if (!this.closed) this.send({ closed: { connectionId } });
     });
   }
 }

@@ -13,6 +13,8 @@ type Subscription = StealSubscription | MirrorSubscription;
 
 export class IncomingTraffic {
   private readonly byPort = new Map<number, Subscription>();
+  /** Released subscriptions still draining: the agent's exit waits for them too. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(
     private readonly registry: SessionRegistry,
@@ -24,7 +26,7 @@ export class IncomingTraffic {
   closeAll(): Promise<unknown> {
     const closed = [...this.byPort.values()].map((subscription) => subscription.close());
     this.byPort.clear();
-    return Promise.all(closed);
+    return Promise.all([...closed, ...this.closing]);
   }
 
   stealHandler(): AgentHandlers["Steal"] {
@@ -102,8 +104,11 @@ export class IncomingTraffic {
     onStarted();
   }
 
-  private release(subscription: Subscription): Promise<void> | void {
+  private release(subscription: Subscription): Promise<void> {
     const closed = subscription.close();
+    this.closing.add(closed);
+    const settled = (): boolean => this.closing.delete(closed);
+    closed.then(settled, settled);
     if (subscription instanceof MirrorSubscription && subscription.droppedBytes > 0) {
       this.log.info(`mirror of port ${subscription.port}: ${subscription.droppedBytes} bytes not copied, the client fell behind`);
     }

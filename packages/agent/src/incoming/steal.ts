@@ -12,6 +12,7 @@ import { RequestFilter, hasCriteria } from "./http-filter.js";
 import { AsyncQueue } from "./async-queue.js";
 import { type ClientAnswer, Http1Interceptor, type StealRoute } from "./http1.js";
 import { Http2Interceptor } from "./http2.js";
+import { CLOSE_DRAIN_MS, InFlight } from "./in-flight.js";
 import { PortRedirect, passThrough, plainAddress } from "./port-redirect.js";
 import { PrefixedStream } from "./prefixed-stream.js";
 import { sniff } from "./sniff.js";
@@ -19,8 +20,6 @@ import { sniff } from "./sniff.js";
 /** How long a closing subscription gives its last answers (502s) to be written before its connections end. */
 export const CLOSE_FLUSH_MS = 50;
 
-/** How long a closing subscription waits at most for the requests it passes to the app to finish. */
-export const CLOSE_DRAIN_MS = 2000;
 
 /** How long a connection may stay silent before it is taken for a server-speaks-first protocol. */
 const SNIFF_WAIT_MS = 1000;
@@ -45,8 +44,8 @@ export class StealSubscription implements StealRoute {
   private nextRequestId = 1;
   /** Set by close(): resolves when the rules are gone. */
   private closing: Promise<void> | undefined;
-  /** Connections whose first bytes are still being read (they may be requests for the app). */
-  private sniffing = 0;
+  /** Requests and connections on their way to the app (or to a 502): a closing subscription lets them finish. */
+  private readonly inFlight = new InFlight();
 
   constructor(
     readonly port: number,
@@ -59,8 +58,8 @@ export class StealSubscription implements StealRoute {
     if (hasCriteria(filter)) {
       this.filter = RequestFilter.compile(filter);
       const idOf = (stream: PrefixedStream): number => this.connectionIds.get(stream) ?? 0;
-      this.http1 = new Http1Interceptor(port, this.filter, this, idOf);
-      this.http2 = new Http2Interceptor(port, this.filter, this, idOf);
+      this.http1 = new Http1Interceptor(port, this.filter, this, idOf, this.inFlight);
+      this.http2 = new Http2Interceptor(port, this.filter, this, idOf, this.inFlight);
     }
   }
 
@@ -134,8 +133,7 @@ export class StealSubscription implements StealRoute {
       for (const socket of this.connections.values()) socket.destroy();
       this.connections.clear();
       await sleep(CLOSE_FLUSH_MS);
-      const drainedBy = Date.now() + CLOSE_DRAIN_MS;
-      while (this.inFlight() > 0 && Date.now() < drainedBy) await sleep(20);
+      await this.inFlight.settled(CLOSE_DRAIN_MS);
       this.redirect?.close();
       this.http1?.close();
       this.http2?.close();
@@ -147,31 +145,32 @@ export class StealSubscription implements StealRoute {
     return this.closing !== undefined;
   }
 
-  /** Requests of this port being answered, and connections not yet told apart. */
-  private inFlight(): number {
-    return this.sniffing + (this.http1?.active ?? 0) + (this.http2?.active ?? 0);
-  }
-
   private onConnection(socket: Socket): void {
     const connectionId = this.nextConnectionId++;
     socket.on("error", () => socket.destroy());
-    // Closing (its rules go in a moment): the app takes it.
-    if (this.closed) return passThrough(socket, this.port);
+    // Closing (its rules go in a moment): the app takes it, and the close waits for it.
+    if (this.closed) return this.passToApp(socket);
     if (!this.filter) {
       this.stealWhole(socket, socket, connectionId);
       return;
     }
-    this.sniffing++;
+    const sniffing = this.inFlight.hold();
     void sniff(socket, SNIFF_WAIT_MS).then(({ protocol, head }) => {
-      this.sniffing--;
+      sniffing();
       if (socket.destroyed) return;
       // Also while closing: a request is served (by the app, or a 502 if it matches) while
       // the subscription drains.
-      if (protocol === "other") return passThrough(socket, this.port, head);
+      if (protocol === "other") return this.passToApp(socket, head);
       const stream = new PrefixedStream(socket, head);
       this.connectionIds.set(stream, connectionId);
       (protocol === "http1" ? this.http1 : this.http2)!.accept(stream);
     });
+  }
+
+  /** A connection the app serves whole, through the agent: a closing subscription waits for it to end. */
+  private passToApp(socket: Socket, head?: Buffer): void {
+    this.inFlight.holdUntilClosed(socket);
+    passThrough(socket, this.port, head);
   }
 
   /** `stream` carries the bytes (the socket itself, or its rest after an upgrade). */
